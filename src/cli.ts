@@ -1,0 +1,175 @@
+/**
+ * The shell: the only module that reads argv, the environment and the terminal, and decides exit codes.
+ * Command modules (and chalk) are loaded only when their command runs, so `--version` and `--help` start fast.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import type { Ctx, Io } from './commands/context.js';
+import type { ColorLevel } from './format/palette.js';
+
+declare const RTEV_VERSION: string | undefined; // set by the single-executable build
+
+function version(): string {
+  if (typeof RTEV_VERSION === 'string') return RTEV_VERSION;
+  try {
+    return JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/**
+ * The colour level, decided once: `--color`/`--no-color`, then a non-empty NO_COLOR, then FORCE_COLOR,
+ * then whether stdout is a terminal. (chalk alone would ignore NO_COLOR.)
+ */
+export function colorLevel(flag: boolean | undefined, env: NodeJS.ProcessEnv, isTTY: boolean): ColorLevel {
+  const forced = env.FORCE_COLOR;
+  const forcedLevel = (): ColorLevel => (forced === '2' ? 2 : forced === '3' ? 3 : 1);
+  if (flag === true) return forced !== undefined ? forcedLevel() : 1;
+  if (flag === false) return 0;
+  if (env.NO_COLOR) return 0;
+  if (forced !== undefined) return forced === '0' || forced === 'false' ? 0 : forcedLevel();
+  return isTTY ? 1 : 0;
+}
+
+const HELP_FOOTER = `
+Exit codes:
+  0    success (also when the reader of stdout goes away, as with | head)
+  1    runtime failure: a source cannot be read, --strict found malformed lines
+  2    usage error: unknown command or option, bad option value
+  130  interrupted by Ctrl-C (143 by SIGTERM), after a clean flush
+
+Environment:
+  NO_COLOR      when non-empty, no colour (unless --color)
+  FORCE_COLOR   colour even when stdout is not a terminal (0 turns it off; 2, 3 for more colours)
+  COLUMNS       the width to cut lines to when stdout is not a terminal (default 160)
+  OPENAI_API_KEY, OPENAI_BASE_URL, AZURE_OPENAI_API_KEY, RTEV_MODEL: for live sources
+`;
+
+const collect = (v: string, prev: string[] | undefined) => [...(prev ?? []), v];
+
+/** The filter options of PRODUCT.md §4.3, shared by every reading command. */
+function withFilterOptions(cmd: Command): Command {
+  return cmd
+    .option('--type <pattern>', 'keep these types: wire type, beta alias, variant name or glob (repeatable, comma-separated)', collect)
+    .option('--exclude <pattern>', 'drop these types (same patterns as --type)', collect)
+    .option('--family <name>', 'keep these families (repeatable, comma-separated)', collect)
+    .option('--dir <dir>', 'keep one direction: server or client')
+    .option('--response <id>', 'keep events that name this response id')
+    .option('--item <id>', 'keep events that name this item id')
+    .option('--unknown', 'keep only types the catalogue does not know')
+    .option('--errors', 'keep only errors: error events, failed transcriptions and MCP calls, failed responses')
+    .option('--since <time>', 'keep events from this ISO time, or this offset from the first event (90s, 2m)')
+    .option('--until <time>', 'keep events up to this ISO time or offset');
+}
+
+function withReadOptions(cmd: Command): Command {
+  return cmd
+    .argument('[source...]', 'capture files (JSONL, recording, JSON array, HAR, gzip); - or nothing for stdin')
+    .option('--strict', 'exit 1 if any line is malformed')
+    .option('--color', 'colour even when stdout is not a terminal')
+    .option('--no-color', 'never colour');
+}
+
+interface Runner {
+  io: Io;
+  code: number;
+}
+
+async function makeCtx(io: Io, colorFlag: boolean | undefined): Promise<Ctx> {
+  const [{ makePalette }, { Output }] = await Promise.all([import('./format/palette.js'), import('./format/output.js')]);
+  return {
+    io,
+    palette: makePalette(colorLevel(colorFlag, io.env, io.stdoutIsTTY)),
+    out: new Output(io.stdout),
+    say: (text) => io.stderr.write(text + '\n'),
+  };
+}
+
+function buildProgram(r: Runner): Command {
+  const program = new Command('rtev')
+    .description('Inspect, filter, count and record OpenAI Realtime API event streams.')
+    .version(version(), '-V, --version')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => r.io.stdout.write(s),
+      writeErr: (s) => r.io.stderr.write(s),
+    })
+    .showHelpAfterError('(rtev --help for usage)')
+    .addHelpText('after', HELP_FOOTER);
+
+  withFilterOptions(withReadOptions(program.command('cat').description('pretty-print captures, one line per event')))
+    .addOption(new Option('--time <mode>', 'time column').choices(['abs', 'rel', 'delta', 'none']).default('abs'))
+    .option('--json', 'one tagged JSON line per event: {seq, ts, dir, variant, family, [alias], event}')
+    .option('--raw', 'the input lines, unchanged')
+    .option('--all', 'print every audio delta instead of collapsing runs')
+    .option('--wide', 'never cut long values to the terminal width')
+    .addHelpText('after', HELP_FOOTER)
+    .action(async (sources: string[], opts) => {
+      const ctx = await makeCtx(r.io, opts.color);
+      const { runCat } = await import('./commands/cat.js');
+      r.code = await runCat(sources, opts, ctx);
+    });
+
+  program
+    .command('types')
+    .description('list the event catalogue: type, variant, family, direction, beta aliases')
+    .option('--json', 'one JSON object per variant')
+    .option('--color', 'colour even when stdout is not a terminal')
+    .option('--no-color', 'never colour')
+    .action(async (opts) => {
+      const ctx = await makeCtx(r.io, opts.color);
+      const { runTypes } = await import('./commands/types.js');
+      r.code = await runTypes(opts, ctx);
+    });
+
+  return program;
+}
+
+/** Run rtev with these arguments; resolves to the exit code. */
+export async function main(argv: string[], io: Io): Promise<number> {
+  const r: Runner = { io, code: 0 };
+  const program = buildProgram(r);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : 2;
+    }
+    const { FilterError } = await import('./pipeline/filter.js');
+    if (e instanceof FilterError) {
+      io.stderr.write(`rtev: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  return r.code;
+}
+
+/** The process's own I/O. */
+export function processIo(): Io {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    stdoutIsTTY: !!process.stdout.isTTY,
+    stderrIsTTY: !!process.stderr.isTTY,
+    columns: process.stdout.isTTY ? process.stdout.columns : undefined,
+  };
+}
+
+/** The entry point of `bin/rtev`: runs, then sets the exit code. Unexpected errors are one line, no stack. */
+export async function run(): Promise<void> {
+  // A reader that goes away (| head) is a normal end, not a crash.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+  });
+  try {
+    process.exitCode = await main(process.argv.slice(2), processIo());
+  } catch (e) {
+    process.stderr.write(`rtev: internal error: ${(e as Error)?.message ?? e}\n`);
+    if (process.env.RTEV_DEBUG) process.stderr.write(`${(e as Error)?.stack}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,25 @@
+import type { Output } from '../format/output.js';
+import type { Palette } from '../format/palette.js';
+
+/** What a command may touch of the outside world; only `cli.ts` builds it from `process`. */
+export interface Io {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  stdin: NodeJS.ReadableStream;
+  env: NodeJS.ProcessEnv;
+  stdoutIsTTY: boolean;
+  stderrIsTTY: boolean;
+  /** The terminal's width, when stdout is one. */
+  columns: number | undefined;
+}
+
+export interface Ctx {
+  io: Io;
+  palette: Palette;
+  out: Output;
+  /** Write one line (or more) of talk to stderr. */
+  say(text: string): void;
+}
+
+/** Exit codes, as documented in `--help`. */
+export const EXIT = { ok: 0, failure: 1, usage: 2, sigint: 130, sigterm: 143 } as const;

@@ -1,0 +1,36 @@
+import type { Frame } from '../events/frame.js';
+import { readFrames, SourceError } from '../sources/read.js';
+import { MalformedReport } from '../sources/report.js';
+import { EXIT, type Ctx } from './context.js';
+
+export interface ReadRun {
+  /** The exit code: 1 when a source could not be read, or with --strict when a line was malformed. */
+  code: number;
+  malformed: number;
+}
+
+/**
+ * The loop every reading command shares: read every SOURCE, report malformed lines, hand each frame to
+ * `visit` (which returns false to stop early), and keep stdout's back-pressure. Stops when stdout closes.
+ */
+export async function visitFrames(sources: string[], ctx: Ctx, strict: boolean, visit: (f: Frame) => boolean | void): Promise<ReadRun> {
+  const report = new MalformedReport((line) => ctx.say(line.trimEnd()));
+  let code: number = EXIT.ok;
+  try {
+    outer: for await (const batch of readFrames(sources, { stdin: ctx.io.stdin, report })) {
+      for (const f of batch) if (visit(f) === false) break outer;
+      await ctx.out.maybeFlush();
+      if (ctx.out.closed) break;
+    }
+  } catch (e) {
+    if (!(e instanceof SourceError)) throw e;
+    ctx.say(`rtev: ${e.message}`);
+    code = EXIT.failure;
+  }
+  report.finish();
+  if (strict && report.count > 0 && code === EXIT.ok) {
+    ctx.say(`rtev: --strict: ${report.count} malformed line${report.count === 1 ? '' : 's'}`);
+    code = EXIT.failure;
+  }
+  return { code, malformed: report.count };
+}

@@ -1,0 +1,34 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { Family } from '../events/catalogue.js';
+
+export type ColorLevel = 0 | 1 | 2 | 3;
+
+/** Colours for people: one per family, plus the few accents the printers use. Level 0 is plain text. */
+export interface Palette {
+  readonly level: ColorLevel;
+  family(f: Family | 'unknown', s: string): string;
+  dim(s: string): string;
+  bold(s: string): string;
+  error(s: string): string;
+  warn(s: string): string;
+  good(s: string): string;
+}
+
+export function makePalette(level: ColorLevel): Palette {
+  const c = new Chalk({ level });
+  const byFamily: Record<Family | 'unknown', ChalkInstance> = {
+    session: c.magenta, conversation: c.blue, transcription: c.cyan, input_audio_buffer: c.yellow,
+    output_audio_buffer: c.yellowBright, response: c.green, text: c.whiteBright, audio: c.gray,
+    audio_transcript: c.cyanBright, function_call: c.magentaBright, mcp: c.blueBright, rate_limits: c.gray,
+    error: c.red.bold, unknown: c.red.inverse,
+  };
+  return {
+    level,
+    family: (f, s) => (level ? byFamily[f](s) : s),
+    dim: (s) => (level ? c.dim(s) : s),
+    bold: (s) => (level ? c.bold(s) : s),
+    error: (s) => (level ? c.red(s) : s),
+    warn: (s) => (level ? c.yellow(s) : s),
+    good: (s) => (level ? c.green(s) : s),
+  };
+}

@@ -1,0 +1,191 @@
+import type { Frame } from '../events/frame.js';
+import type { AudioFormat } from '../pipeline/audio-format.js';
+import { escapeControls } from './escape.js';
+
+/** What `cat` shows of one event besides its type: the ids that matter and a one-line summary. */
+export interface Summary {
+  ids: string[];
+  text: string;
+}
+
+/** Quoted and escaped: a string from the stream, safe for a terminal. */
+export function q(s: unknown): string {
+  return typeof s === 'string' ? `"${escapeControls(s)}"` : '';
+}
+
+export function seconds(s: number): string {
+  return s < 10 ? `${s.toFixed(2)} s` : s < 600 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+}
+
+export function bytes(n: number): string {
+  return n < 1000 ? `${n} B` : n < 1e6 ? `${(n / 1e3).toFixed(1)} KB` : n < 1e9 ? `${(n / 1e6).toFixed(1)} MB` : `${(n / 1e9).toFixed(2)} GB`;
+}
+
+/** Audio length and size, from bytes and the format in force. */
+export function audioText(n: number, fmt: AudioFormat): string {
+  return `${seconds(n / fmt.bytesPerSecond)} audio, ${bytes(n)}${fmt.name === 'pcm16' ? '' : ' ' + fmt.name}`;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** The text a message item carries: its parts' text or transcript, joined. */
+export function itemText(item: any): string {
+  if (!Array.isArray(item?.content)) return '';
+  return item.content.map((p: any) => str(p?.text) ?? str(p?.transcript) ?? '').filter(Boolean).join(' ');
+}
+
+function itemSummary(item: any): string {
+  if (!item || typeof item !== 'object') return '';
+  const status = str(item.status) ? ` ${escapeControls(item.status)}` : '';
+  switch (item.type) {
+    case 'message': {
+      const text = itemText(item);
+      return `message ${escapeControls(str(item.role) ?? '?')}${status}${text ? ' ' + q(text) : ''}`;
+    }
+    case 'function_call':
+      return `function_call${status} ${escapeControls(str(item.name) ?? '?')}(${escapeControls(str(item.arguments) ?? '')})`;
+    case 'function_call_output':
+      return `function_call_output ${q(item.output)}`;
+    default:
+      return `${escapeControls(String(item.type ?? '?'))}${status}${str(item.name) ? ' ' + escapeControls(item.name) : ''}`;
+  }
+}
+
+function usageText(u: any): string {
+  if (!u || typeof u !== 'object') return '';
+  const cached = u.input_token_details?.cached_tokens;
+  return `in ${u.input_tokens ?? 0}${cached ? ` (cached ${cached})` : ''} · out ${u.output_tokens ?? 0} tokens`;
+}
+
+function responseText(r: any): string {
+  if (!r || typeof r !== 'object') return '';
+  const status = escapeControls(String(r.status ?? '?'));
+  const d = r.status_details;
+  let why = '';
+  if (d?.error) why = ` ${escapeControls(String(d.error.code ?? d.error.type ?? ''))}${d.error.message ? ': ' + escapeControls(String(d.error.message)) : ''}`;
+  else if (d?.reason) why = ` (${escapeControls(String(d.reason))})`;
+  const usage = r.usage ? ' · ' + usageText(r.usage) : '';
+  return status + why + usage;
+}
+
+function sessionText(s: any): string {
+  if (!s || typeof s !== 'object') return '';
+  const parts: string[] = [];
+  if (s.type === 'transcription' || s.object === 'realtime.transcription_session') parts.push('transcription session');
+  if (str(s.model)) parts.push(escapeControls(s.model));
+  const voice = s.audio?.output?.voice ?? s.voice;
+  if (str(voice)) parts.push(`voice=${escapeControls(voice)}`);
+  const fmt = (v: any) => escapeControls(String(typeof v === 'string' ? v : v?.type ?? '')).replace('audio/', '');
+  const inF = s.audio?.input?.format ?? s.input_audio_format;
+  const outF = s.audio?.output?.format ?? s.output_audio_format;
+  if (inF) parts.push(`in=${fmt(inF)}`);
+  if (outF) parts.push(`out=${fmt(outF)}`);
+  const td = s.audio?.input?.turn_detection ?? s.turn_detection;
+  if (td !== undefined) parts.push(`turn=${td === null ? 'none' : escapeControls(String(td.type))}`);
+  if (Array.isArray(s.tools) && s.tools.length) parts.push(`tools=${s.tools.length}`);
+  if (str(s.instructions)) parts.push(q(s.instructions));
+  return parts.join(' ');
+}
+
+function rateLimitsText(list: any): string {
+  if (!Array.isArray(list)) return '';
+  return list
+    .map((l) => `${escapeControls(String(l?.name))} ${l?.remaining}/${l?.limit}${typeof l?.reset_seconds === 'number' ? ` (reset ${seconds(l.reset_seconds)})` : ''}`)
+    .join(' · ');
+}
+
+const ms = (v: unknown) => (typeof v === 'number' ? seconds(v / 1000) : '?');
+
+/** Short form of an id: enough to tell ids apart on one screen; `--wide` shows them whole. */
+export function shortId(id: string, wide: boolean): string {
+  const safe = escapeControls(id);
+  return wide || safe.length <= 14 ? safe : safe.slice(0, 13) + '…';
+}
+
+/**
+ * The summary of one frame. Audio deltas and appends are measured from their bytes, never parsed; every other
+ * event is parsed here (cat must look inside them anyway).
+ */
+export function summarize(f: Frame, fmt: AudioFormat, wide: boolean): Summary {
+  if (f.kind === 'text') return { ids: [], text: `text frame ${q(f.json())}` };
+  if (f.kind === 'binary') return { ids: [], text: `binary frame, ${bytes(Buffer.byteLength(String(f.json()), 'base64'))}` };
+  const type = f.tag.variant.type;
+  if (type === 'response.output_audio.delta' || type === 'input_audio_buffer.append') {
+    const ids = [f.field('response_id'), f.field('item_id')].filter((x): x is string => !!x).map((x) => shortId(x, wide));
+    return { ids, text: audioText(f.audioBytes(), fmt) };
+  }
+  let e: any;
+  try {
+    e = f.json();
+  } catch {
+    return { ids: [], text: '(invalid JSON inside)' };
+  }
+  const ids = [str(e.response_id) ?? str(e.response?.id), str(e.item_id) ?? str(e.item?.id), str(e.call_id) ?? str(e.item?.call_id)]
+    .filter((x): x is string => !!x)
+    .map((x) => shortId(x, wide));
+  return { ids, text: eventText(type, e, f.tag.known) };
+}
+
+function eventText(type: string, e: any, known: boolean): string {
+  switch (type) {
+    case 'session.created': case 'session.updated': case 'session.update':
+      return sessionText(e.session);
+    case 'conversation.created':
+      return escapeControls(String(e.conversation?.id ?? ''));
+    case 'conversation.item.created': case 'conversation.item.added': case 'conversation.item.done':
+    case 'conversation.item.retrieved': case 'response.output_item.added': case 'response.output_item.done':
+    case 'conversation.item.create':
+      return itemSummary(e.item);
+    case 'conversation.item.truncated': case 'conversation.item.truncate':
+      return `part ${e.content_index}, cut at ${ms(e.audio_end_ms)}`;
+    case 'conversation.item.input_audio_transcription.completed':
+      return q(e.transcript);
+    case 'conversation.item.input_audio_transcription.delta': case 'response.output_text.delta':
+    case 'response.output_audio_transcript.delta': case 'response.function_call_arguments.delta':
+    case 'response.mcp_call_arguments.delta':
+      return q(e.delta);
+    case 'conversation.item.input_audio_transcription.failed':
+      return `${escapeControls(String(e.error?.code ?? e.error?.type ?? 'failed'))}: ${escapeControls(String(e.error?.message ?? ''))}`;
+    case 'conversation.item.input_audio_transcription.segment':
+      return `${escapeControls(String(e.speaker ?? '?'))} ${q(e.text)} (${e.start}–${e.end} s)`;
+    case 'input_audio_buffer.speech_started':
+      return `at ${ms(e.audio_start_ms)}`;
+    case 'input_audio_buffer.speech_stopped':
+      return `at ${ms(e.audio_end_ms)}`;
+    case 'input_audio_buffer.timeout_triggered':
+      return `${ms(e.audio_start_ms)}–${ms(e.audio_end_ms)}`;
+    case 'input_audio_buffer.dtmf_event_received':
+      return `key ${q(e.event)}`;
+    case 'response.created': case 'response.done':
+      return responseText(e.response);
+    case 'response.content_part.added': case 'response.content_part.done': {
+      const p = e.part;
+      const text = str(p?.text) ?? str(p?.transcript);
+      return `${escapeControls(String(p?.type ?? '?'))}${text ? ' ' + q(text) : ''}`;
+    }
+    case 'response.output_text.done':
+      return q(e.text);
+    case 'response.output_audio_transcript.done':
+      return q(e.transcript);
+    case 'response.function_call_arguments.done':
+      return `${escapeControls(String(e.name ?? '?'))}(${escapeControls(String(e.arguments ?? ''))})`;
+    case 'response.mcp_call_arguments.done':
+      return escapeControls(String(e.arguments ?? ''));
+    case 'rate_limits.updated':
+      return rateLimitsText(e.rate_limits);
+    case 'error': {
+      const err = e.error ?? {};
+      const code = [err.type, err.code].filter((x) => typeof x === 'string').map(escapeControls).join(' ');
+      return `${code}: ${escapeControls(String(err.message ?? ''))}${err.param ? ` (param ${escapeControls(String(err.param))})` : ''}`;
+    }
+    case 'response.create': {
+      const r = e.response;
+      if (!r || typeof r !== 'object') return '';
+      return Object.keys(r).map(escapeControls).join(', ');
+    }
+    default:
+      return known ? '' : escapeControls(JSON.stringify(e));
+  }
+}

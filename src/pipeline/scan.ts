@@ -1,0 +1,171 @@
+/**
+ * A byte scanner for one JSON object per line. It walks the whole object to check its structure (balanced
+ * braces, closed strings, sane literals) and records where a few top-level keys' values are, so that the
+ * hot path learns a line's `type`, ids and audio length without `JSON.parse`. Long strings (base64 audio)
+ * are skipped with a native `indexOf`, so their cost is a memchr, not a JS loop.
+ */
+
+/** The keys whose value spans are recorded. Their index is the slot. */
+export const KEYS = [
+  'type', 'event_id', 'response_id', 'item_id', 'call_id', 'delta', 'audio',
+  'ts', 'dir', 'event', 'text', 'binary', 'rtev',
+] as const;
+export type Key = (typeof KEYS)[number];
+export const enum Slot { type, event_id, response_id, item_id, call_id, delta, audio, ts, dir, event, text, binary, rtev }
+const NSLOTS = KEYS.length;
+const KEY_BYTES = KEYS.map((k) => Buffer.from(k, 'latin1'));
+const MAX_KEY = Math.max(...KEYS.map((k) => k.length));
+
+/** Where each recorded key's value is: [start, end) byte offsets, or -1. String spans include the quotes. */
+export class Spans {
+  readonly start = new Int32Array(NSLOTS);
+  readonly end = new Int32Array(NSLOTS);
+  /** 1 when the string value contains a backslash escape (it must be decoded, not sliced). */
+  readonly escaped = new Uint8Array(NSLOTS);
+  reset(): void {
+    this.start.fill(-1);
+    this.end.fill(-1);
+    this.escaped.fill(0);
+  }
+}
+
+const QUOTE = 0x22, BSLASH = 0x5c, LBRACE = 0x7b, RBRACE = 0x7d, LBRACK = 0x5b, RBRACK = 0x5d;
+const COMMA = 0x2c, COLON = 0x3a;
+const isWs = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+// Characters that may appear in a number or in true/false/null.
+const LITERAL = new Uint8Array(256);
+for (const c of '0123456789+-.eEtrufalsn') LITERAL[c.charCodeAt(0)] = 1;
+
+/** Why the last scan failed (set when a function here returns -1). */
+export let scanError = '';
+let lastEscaped = 0;
+
+/** Skip a string whose opening quote is at `i`; return the index after its closing quote, or -1. */
+function skipString(buf: Buffer, i: number, end: number): number {
+  lastEscaped = 0;
+  let j = i + 1;
+  // Short strings: a JS loop beats the cost of a native call.
+  const shortEnd = Math.min(end, j + 48);
+  for (; j < shortEnd; j++) {
+    const c = buf[j]!;
+    if (c === QUOTE) return j + 1;
+    if (c === BSLASH) { lastEscaped = 1; j++; }
+    else if (c < 0x20) { scanError = 'control character inside a string'; return -1; }
+  }
+  // Long strings (audio): find the next quote natively, then check it is not escaped.
+  for (;;) {
+    const q = buf.indexOf(QUOTE, j);
+    if (q < 0 || q >= end) { scanError = 'unterminated string'; return -1; }
+    let b = q - 1, n = 0;
+    while (b >= j && buf[b] === BSLASH) { b--; n++; }
+    if (n % 2 === 0) {
+      if (!lastEscaped && buf.subarray(i + 1, q).indexOf(BSLASH) >= 0) lastEscaped = 1;
+      return q + 1;
+    }
+    lastEscaped = 1;
+    j = q + 1;
+  }
+}
+
+/** Skip any JSON value starting at `i` (after whitespace); return the index after it, or -1. */
+function skipValue(buf: Buffer, i: number, end: number): number {
+  const c = buf[i];
+  if (c === QUOTE) return skipString(buf, i, end);
+  if (c === LBRACE || c === LBRACK) return skipNested(buf, i, end);
+  let j = i;
+  while (j < end && LITERAL[buf[j]!]) j++;
+  if (j === i) { scanError = j < end ? `unexpected character '${String.fromCharCode(buf[j]!)}'` : 'unexpected end of line'; return -1; }
+  return j;
+}
+
+/** Skip a nested object or array, checking that brackets match and strings close. */
+function skipNested(buf: Buffer, i: number, end: number): number {
+  const stack: number[] = [];
+  let j = i;
+  while (j < end) {
+    const c = buf[j]!;
+    if (c === QUOTE) {
+      j = skipString(buf, j, end);
+      if (j < 0) return -1;
+      continue;
+    }
+    if (c === LBRACE || c === LBRACK) stack.push(c);
+    else if (c === RBRACE || c === RBRACK) {
+      const open = stack.pop();
+      if (open !== (c === RBRACE ? LBRACE : LBRACK)) { scanError = 'mismatched brackets'; return -1; }
+      if (stack.length === 0) return j + 1;
+    } else if (!(isWs(c) || c === COMMA || c === COLON || LITERAL[c])) {
+      scanError = `unexpected character '${String.fromCharCode(c)}'`;
+      return -1;
+    }
+    j++;
+  }
+  scanError = 'unexpected end of line (truncated?)';
+  return -1;
+}
+
+function slotOf(buf: Buffer, ks: number, ke: number): number {
+  const len = ke - ks;
+  if (len > MAX_KEY) return -1;
+  outer: for (let k = 0; k < NSLOTS; k++) {
+    const kb = KEY_BYTES[k]!;
+    if (kb.length !== len) continue;
+    for (let m = 0; m < len; m++) if (buf[ks + m] !== kb[m]) continue outer;
+    return k;
+  }
+  return -1;
+}
+
+/**
+ * Scan the object whose `{` is at `i`, recording recorded keys' spans into `spans`. When `inner` is given,
+ * an object value of the key `event` is scanned into it the same way (recording envelopes).
+ * Returns the index after the closing `}`, or -1 with `scanError` set.
+ */
+export function scanObject(buf: Buffer, i: number, end: number, spans: Spans, inner: Spans | null): number {
+  let j = i + 1;
+  for (;;) {
+    while (j < end && isWs(buf[j]!)) j++;
+    if (j >= end) { scanError = 'unexpected end of line (truncated?)'; return -1; }
+    if (buf[j] === RBRACE) return j + 1;
+    if (buf[j] !== QUOTE) { scanError = 'expected a key'; return -1; }
+    const ks = j + 1;
+    j = skipString(buf, j, end);
+    if (j < 0) return -1;
+    const slot = lastEscaped ? -1 : slotOf(buf, ks, j - 1);
+    while (j < end && isWs(buf[j]!)) j++;
+    if (buf[j] !== COLON) { scanError = "expected ':' after a key"; return -1; }
+    j++;
+    while (j < end && isWs(buf[j]!)) j++;
+    const vs = j;
+    if (inner !== null && slot === Slot.event && buf[j] === LBRACE) {
+      inner.reset();
+      j = scanObject(buf, j, end, inner, null);
+    } else {
+      j = skipValue(buf, j, end);
+    }
+    if (j < 0) return -1;
+    // A repeated key: JSON.parse keeps the last one, and so do we.
+    if (slot >= 0) { spans.start[slot] = vs; spans.end[slot] = j; spans.escaped[slot] = buf[vs] === QUOTE ? lastEscaped : 0; }
+    while (j < end && isWs(buf[j]!)) j++;
+    if (buf[j] === COMMA) { j++; continue; }
+    if (buf[j] === RBRACE) return j + 1;
+    scanError = j >= end ? 'unexpected end of line (truncated?)' : "expected ',' or '}'";
+    return -1;
+  }
+}
+
+/** The decoded string at a span (which includes its quotes). */
+export function spanString(buf: Buffer, s: number, e: number, escaped: number): string {
+  if (escaped) return JSON.parse(buf.toString('utf8', s, e)) as string;
+  return buf.toString('utf8', s + 1, e - 1);
+}
+
+/** Bytes of audio a base64 string span (with quotes) decodes to, without decoding it. */
+export function base64Bytes(buf: Buffer, s: number, e: number): number {
+  let n = e - s - 2;
+  if (n <= 0) return 0;
+  let pad = 0;
+  if (buf[e - 2] === 0x3d) pad++;
+  if (pad && buf[e - 3] === 0x3d) pad++;
+  return Math.floor((n * 3) / 4) - pad;
+}

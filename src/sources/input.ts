@@ -1,0 +1,58 @@
+import { createReadStream } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import { Readable } from 'node:stream';
+
+const CHUNK = 1 << 20;
+
+/** A SOURCE's display name: `stdin` for `-`. */
+export function sourceName(spec: string): string {
+  return spec === '-' ? 'stdin' : spec;
+}
+
+/** Raw bytes of a file or of stdin (`-`), in chunks of about 1 MiB. */
+export function openBytes(spec: string, stdin: NodeJS.ReadableStream): AsyncIterable<Buffer> {
+  if (spec === '-') return stdin as AsyncIterable<Buffer>;
+  return createReadStream(spec, { highWaterMark: CHUNK });
+}
+
+/** Chunks with a look-ahead: the first bytes can be inspected, then everything is read from the start. */
+export class Peekable {
+  private readonly it: AsyncIterator<Buffer>;
+  readonly head: Buffer[] = [];
+  done = false;
+
+  constructor(src: AsyncIterable<Buffer>) {
+    this.it = src[Symbol.asyncIterator]();
+  }
+
+  /** Read one more chunk into the look-ahead; false at the end of input. */
+  async more(): Promise<boolean> {
+    if (this.done) return false;
+    const r = await this.it.next();
+    if (r.done) { this.done = true; return false; }
+    this.head.push(typeof r.value === 'string' ? Buffer.from(r.value) : r.value);
+    return true;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {
+    while (this.head.length) yield this.head.shift()!;
+    if (this.done) return;
+    for (;;) {
+      const r = await this.it.next();
+      if (r.done) return;
+      yield r.value;
+    }
+  }
+}
+
+/** The input's bytes, gunzipped when they start with gzip's magic number (not by file name). */
+export async function openDecoded(spec: string, stdin: NodeJS.ReadableStream): Promise<Peekable> {
+  const raw = new Peekable(openBytes(spec, stdin));
+  while (Buffer.concat(raw.head).length < 2 && (await raw.more()));
+  const head = Buffer.concat(raw.head);
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
+    const gunzip = Readable.from(raw).pipe(createGunzip({ chunkSize: CHUNK }));
+    return new Peekable(gunzip);
+  }
+  return raw;
+}
