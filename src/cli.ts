@@ -2,7 +2,7 @@
  * The shell: the only module that reads argv, the environment and the terminal, and decides exit codes.
  * Command modules (and chalk) are loaded only when their command runs, so `--version` and `--help` start fast.
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import type { Ctx, Io } from './commands/context.js';
 import type { ColorLevel } from './format/palette.js';
@@ -45,6 +45,12 @@ Environment:
   COLUMNS       the width to cut lines to when stdout is not a terminal (default 160)
   OPENAI_API_KEY, OPENAI_BASE_URL, AZURE_OPENAI_API_KEY, RTEV_MODEL: for live sources
 `;
+
+/** A whole number ≥ 0, for options like --limit; anything else is a usage error. */
+function count(v: string): number {
+  if (!/^\d+$/.test(v)) throw new InvalidArgumentError('expected a whole number');
+  return Number(v);
+}
 
 const collect = (v: string, prev: string[] | undefined) => [...(prev ?? []), v];
 
@@ -109,6 +115,31 @@ function buildProgram(r: Runner): Command {
       const ctx = await makeCtx(r.io, opts.color);
       const { runCat } = await import('./commands/cat.js');
       r.code = await runCat(sources, opts, ctx);
+    });
+
+  withFilterOptions(withReadOptions(program.command('filter').description('select events; writes the selected input lines unchanged')))
+    .option('-n, --limit <n>', 'stop after N selected events', count)
+    .option('--count', 'print only the number of selected events')
+    .option('--pretty', "print in cat's format instead of the raw lines")
+    .option('--json', 'tagged JSON lines, as cat --json')
+    .addOption(new Option('--time <mode>', 'time column with --pretty').choices(['abs', 'rel', 'delta', 'none']).default('abs'))
+    .option('--all', 'with --pretty, every audio delta')
+    .option('--wide', 'with --pretty, never cut long values')
+    .addHelpText('after', HELP_FOOTER)
+    .action(async (sources: string[], opts) => {
+      const ctx = await makeCtx(r.io, opts.color);
+      const { runFilter } = await import('./commands/filter.js');
+      r.code = await runFilter(sources, opts, ctx);
+    });
+
+  withFilterOptions(withReadOptions(program.command('stats').description('summarise captures: counts, responses, tokens, audio, latency, errors')))
+    .option('--json', 'one JSON object with the documented keys')
+    .option('--by-file', 'a summary for each source, then the combined one')
+    .addHelpText('after', HELP_FOOTER)
+    .action(async (sources: string[], opts) => {
+      const ctx = await makeCtx(r.io, opts.color);
+      const { runStats } = await import('./commands/stats.js');
+      r.code = await runStats(sources, opts, ctx);
     });
 
   program

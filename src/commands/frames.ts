@@ -14,7 +14,7 @@ export interface ReadRun {
  * `visit` (which returns false to stop early), and keep stdout's back-pressure. Stops when stdout closes.
  */
 export async function visitFrames(sources: string[], ctx: Ctx, strict: boolean, visit: (f: Frame) => boolean | void): Promise<ReadRun> {
-  const report = new MalformedReport((line) => ctx.say(line.trimEnd()));
+  const report = new MalformedReport((line) => ctx.say(line));
   let code: number = EXIT.ok;
   try {
     outer: for await (const batch of readFrames(sources, { stdin: ctx.io.stdin, report })) {

@@ -21,3 +21,21 @@ function escapeChar(c: string): string {
 export function escapeControls(s: string): string {
   return HAS_UNSAFE.test(s) ? s.replace(UNSAFE, escapeChar) : s;
 }
+
+// The same characters as UTF-8 bytes, seen through latin1 (one char per byte), plus raw C0 and DEL.
+const UNSAFE_BYTES = /[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8b-\x8f\xa8-\xae]|\xe2\x81[\xa0-\xa9]|\xef\xbb\xbf/;
+const UNSAFE_IN_JSON = new RegExp(CLASS.replace('\\u0000-\\u001f', '\\u0000-\\u0008\\u000b-\\u001f'), 'g');
+
+/**
+ * JSON (or any line) made safe for a terminal: unsafe characters become `\uXXXX`, which JSON reads back as
+ * the same string. Lines with nothing unsafe are returned as they are, without copying.
+ */
+export function terminalSafe(line: Buffer): Buffer | string {
+  if (!UNSAFE_BYTES.test(line.toString('latin1'))) return line;
+  return line.toString('utf8').replace(UNSAFE_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** `JSON.stringify` whose output never carries a raw control or bidi character. */
+export function safeStringify(v: unknown, space?: number): string {
+  return JSON.stringify(v, null, space).replace(UNSAFE_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

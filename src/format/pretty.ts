@@ -1,6 +1,7 @@
 import type { Frame } from '../events/frame.js';
 import { AudioFormats, type AudioFormat } from '../pipeline/audio-format.js';
 import type { Palette } from './palette.js';
+import { escapeControls } from './escape.js';
 import { audioText, summarize, shortId } from './summary.js';
 
 export type TimeMode = 'abs' | 'rel' | 'delta' | 'none';
@@ -63,7 +64,8 @@ export class PrettyPrinter {
     if (this.run && !(f.kind === 'event' && f.tag.variant.type.endsWith('.delta'))) this.endRun(out);
     const fmt = this.formats.of(f);
     const s = summarize(f, fmt, this.o.wide);
-    out.push(this.line(f, f.type || (f.kind === 'text' ? '(text)' : '(binary)'), s.ids, s.text));
+    const type = f.kind !== 'event' ? `(${f.kind})` : f.tag.known ? f.type : escapeControls(f.type);
+    out.push(this.line(f, type, s.ids, s.text));
     return out;
   }
 

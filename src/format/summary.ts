@@ -178,7 +178,8 @@ function eventText(type: string, e: any, known: boolean): string {
     case 'error': {
       const err = e.error ?? {};
       const code = [err.type, err.code].filter((x) => typeof x === 'string').map(escapeControls).join(' ');
-      return `${code}: ${escapeControls(String(err.message ?? ''))}${err.param ? ` (param ${escapeControls(String(err.param))})` : ''}`;
+      const msg = typeof err.message === 'string' && err.message ? `: ${escapeControls(err.message)}` : '';
+      return `${code}${msg}${err.param ? ` (param ${escapeControls(String(err.param))})` : ''}`;
     }
     case 'response.create': {
       const r = e.response;

@@ -1,3 +1,5 @@
+import { escapeControls } from '../format/escape.js';
+
 /** Reports malformed input as `FILE:LINE: reason`: the first few in full, then only a count. */
 export class MalformedReport {
   count = 0;
@@ -5,11 +7,11 @@ export class MalformedReport {
 
   add(where: string, reason: string): void {
     this.count++;
-    if (this.count <= this.limit) this.write(`${where}: ${reason}\n`);
+    if (this.count <= this.limit) this.write(escapeControls(`${where}: ${reason}`));
   }
 
   /** The closing line, when some reports were held back. */
   finish(): void {
-    if (this.count > this.limit) this.write(`rtev: ${this.count} malformed lines in all (${this.count - this.limit} not shown)\n`);
+    if (this.count > this.limit) this.write(`rtev: ${this.count} malformed lines in all (${this.count - this.limit} not shown)`);
   }
 }

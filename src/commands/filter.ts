@@ -1,0 +1,43 @@
+import { frameWriter } from '../format/frame-writer.js';
+import type { TimeMode } from '../format/pretty.js';
+import { compileFilter, type FilterSpec } from '../pipeline/filter.js';
+import { lineWidth } from './cat.js';
+import type { Ctx } from './context.js';
+import { visitFrames } from './frames.js';
+
+export interface FilterOptions extends FilterSpec {
+  limit?: number;
+  count?: boolean;
+  pretty?: boolean;
+  json?: boolean;
+  time: TimeMode;
+  all?: boolean;
+  wide?: boolean;
+  strict?: boolean;
+}
+
+/** Select frames; by default the input lines are written back unchanged, so rtev composes with itself and jq. */
+export async function runFilter(sources: string[], o: FilterOptions, ctx: Ctx): Promise<number> {
+  const keep = compileFilter(o);
+  const limit = o.limit ?? Infinity;
+  const w = frameWriter(ctx.out, {
+    format: o.pretty ? 'pretty' : o.json ? 'json' : 'raw',
+    palette: ctx.palette, time: o.time, wide: !!o.wide, width: lineWidth(ctx, o.wide), all: !!o.all, tty: ctx.io.stdoutIsTTY,
+  });
+  let n = 0;
+  if (limit === 0) {
+    if (o.count) ctx.out.write('0\n');
+    await ctx.out.flush();
+    return 0;
+  }
+  const run = await visitFrames(sources, ctx, !!o.strict, (f) => {
+    if (!keep(f)) return;
+    n++;
+    if (!o.count) w.write(f);
+    return n < limit;
+  });
+  w.end();
+  if (o.count) ctx.out.write(`${n}\n`);
+  await ctx.out.flush();
+  return run.code;
+}

@@ -1,0 +1,41 @@
+import { safeStringify } from '../format/escape.js';
+import { statsTable } from '../format/stats-table.js';
+import { compileFilter, type FilterSpec } from '../pipeline/filter.js';
+import { Tally } from '../pipeline/tally.js';
+import type { Ctx } from './context.js';
+import { visitFrames } from './frames.js';
+
+export interface StatsOptions extends FilterSpec {
+  json?: boolean;
+  byFile?: boolean;
+  strict?: boolean;
+}
+
+/** One summary of all SOURCEs (and, with --by-file, one per source first). */
+export async function runStats(sources: string[], o: StatsOptions, ctx: Ctx): Promise<number> {
+  const keep = compileFilter(o);
+  const all = new Tally();
+  const perFile = new Map<string, Tally>();
+  const names = sources.length ? sources.map((s) => (s === '-' ? 'stdin' : s)) : ['stdin'];
+  const run = await visitFrames(sources, ctx, !!o.strict, (f) => {
+    if (!keep(f)) return;
+    all.add(f);
+    if (o.byFile) {
+      let t = perFile.get(f.source);
+      if (!t) perFile.set(f.source, (t = new Tally()));
+      t.add(f);
+    }
+  });
+  // Malformed lines are counted for the whole run; per file they are reported on stderr with their location.
+  const results = o.byFile ? names.map((name) => (perFile.get(name) ?? new Tally()).result([name], 0)) : [];
+  const total = all.result(names, run.malformed);
+  if (o.json) {
+    ctx.out.write(safeStringify(o.byFile ? { ...total, files: results } : total, 2) + '\n');
+  } else {
+    for (const r of results) ctx.out.write(statsTable(r, ctx.palette) + '\n');
+    if (o.byFile) ctx.out.write(ctx.palette.bold('== all sources ==') + '\n');
+    ctx.out.write(statsTable(total, ctx.palette));
+  }
+  await ctx.out.flush();
+  return run.code;
+}

@@ -1,0 +1,43 @@
+import type { Frame } from '../events/frame.js';
+import { terminalSafe } from './escape.js';
+import { taggedPrefix } from './json.js';
+import type { Output } from './output.js';
+import type { Palette } from './palette.js';
+import { PrettyPrinter, type TimeMode } from './pretty.js';
+
+export type FrameFormat = 'pretty' | 'json' | 'raw';
+
+export interface FrameWriterOptions {
+  format: FrameFormat;
+  palette: Palette;
+  time: TimeMode;
+  wide: boolean;
+  width: number;
+  all: boolean;
+  /** stdout is a terminal: raw and JSON lines get their control characters escaped too. */
+  tty: boolean;
+}
+
+/** Writes frames in one of the three output forms that `cat`, `filter` and `tail` share. */
+export interface FrameWriter {
+  write(f: Frame): void;
+  /** Write what is still held (a run of audio deltas). */
+  end(): void;
+}
+
+export function frameWriter(out: Output, o: FrameWriterOptions): FrameWriter {
+  // Byte for byte into a pipe; on a terminal, never a raw control character from the stream.
+  const safe = o.tty ? terminalSafe : (b: Buffer) => b;
+  switch (o.format) {
+    case 'raw':
+      return { write: (f) => { out.write(safe(f.rawBytes())); out.write('\n'); }, end: () => {} };
+    case 'json':
+      // The event's own bytes are spliced into the tagged line: nothing is re-serialised.
+      return { write: (f) => { out.write(taggedPrefix(f)); out.write(safe(f.eventBytes())); out.write('}\n'); }, end: () => {} };
+    case 'pretty': {
+      const printer = new PrettyPrinter(o);
+      const lines = (ls: string[]) => { for (const l of ls) out.write(l + '\n'); };
+      return { write: (f) => lines(printer.push(f)), end: () => lines(printer.flush()) };
+    }
+  }
+}

@@ -1,0 +1,50 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { main } from '../src/cli.js';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const BIN = join(ROOT, 'bin', 'rtev');
+export const fixture = (name: string) => join(ROOT, 'test', 'fixtures', name);
+export const tmp = () => mkdtempSync(join(tmpdir(), 'rtev-test-'));
+
+export interface Result { code: number; stdout: string; stderr: string }
+
+interface RunOptions { stdin?: string | Buffer; env?: Record<string, string>; tty?: boolean; columns?: number }
+
+/** Run the CLI in-process, with captured streams and a fixed environment (no colour unless asked). */
+export async function rtev(args: string[], o: RunOptions = {}): Promise<Result> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const stdin = new PassThrough();
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  stdout.on('data', (c) => out.push(c));
+  stderr.on('data', (c) => err.push(c));
+  stdin.end(o.stdin ?? '');
+  const code = await main(args, {
+    stdout, stderr, stdin, env: o.env ?? {}, stdoutIsTTY: !!o.tty, stderrIsTTY: false, columns: o.columns,
+  });
+  return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+}
+
+/** Run `node bin/rtev` as a subprocess (the real CLI), optionally through a shell pipeline suffix. */
+export function rtevProcess(args: string[], o: { input?: string | Buffer; env?: Record<string, string>; shell?: string } = {}): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const env = { PATH: process.env.PATH ?? '', TZ: 'UTC', TERM: 'dumb', ...o.env };
+    const quoted = [BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+    const child = o.shell !== undefined
+      ? spawn('bash', ['--noprofile', '--norc', '-o', 'pipefail', '-c', `${quoted} ${o.shell}`], { env })
+      : spawn(process.execPath, [BIN, ...args], { env });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (c) => out.push(c));
+    child.stderr.on('data', (c) => err.push(c));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+    child.stdin.end(o.input ?? '');
+  });
+}
