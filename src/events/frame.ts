@@ -1,22 +1,23 @@
 import { classify, type Tag } from './catalogue.js';
-import { Slot, Spans, spanString, base64Bytes } from '../pipeline/scan.js';
-
-/** The top-level fields whose spans a frame keeps (delta and audio measure audio). */
-const FIELDS = [Slot.response_id, Slot.item_id, Slot.call_id, Slot.event_id, Slot.delta, Slot.audio];
-const FIELD_INDEX = { response_id: 0, item_id: 1, call_id: 2, event_id: 3, delta: 4 } as const;
-export type FieldName = keyof typeof FIELD_INDEX;
+import { Slot, type Spans, spanString, base64Bytes, hasEscape } from '../pipeline/scan.js';
 
 export type FrameKind = 'event' | 'text' | 'binary';
+export type FieldName = 'response_id' | 'item_id' | 'call_id' | 'event_id' | 'delta';
 
 /**
- * One frame of a capture: its raw bytes, where it came from, and what the scanner learnt cheaply.
- * Everything else is parsed lazily (`json()`), only by the commands that must look inside.
+ * One frame of a capture: its raw bytes, where it came from, and what the scanner learnt cheaply (the spans
+ * of a few top-level fields). Everything else is decoded or parsed lazily, only by the commands that must
+ * look inside. Plain number fields, not arrays: a frame is made for every line, so it must be cheap.
  */
 export class Frame {
   /** 1-based position among the frames a command read (meta lines and malformed lines excluded). */
   seq = 0;
   readonly tag: Tag;
   private parsed: unknown = undefined;
+  private rS = -1; private rE = -1; private iS = -1; private iE = -1; private cS = -1; private cE = -1;
+  private eS = -1; private eE = -1; private dS = -1; private dE = -1;
+  /** Per field, 2 bits: the scanner's escape state (see `Spans.escaped`). */
+  private esc = 0;
 
   constructor(
     readonly source: string,
@@ -32,25 +33,26 @@ export class Frame {
     readonly evEnd: number,
     readonly type: string,
     readonly dir: 'server' | 'client' | null,
-    /** The recording's timestamp, as written (ISO-8601), or null. */
-    readonly ts: string | null,
+    /** The span of the recording's `ts` string (with quotes), or -1. */
+    private readonly tsS: number,
+    private readonly tsE: number,
     spans: Spans | null,
   ) {
     this.tag = classify(type);
-    if (spans !== null) {
-      // Copy the few spans the commands use out of the scanner's scratch space.
-      for (let k = 0; k < FIELDS.length; k++) {
-        const slot = FIELDS[k]!;
-        this.fs[k] = spans.start[slot]!;
-        this.fe[k] = spans.end[slot]!;
-        if (spans.escaped[slot]) this.escMask |= 1 << k;
-      }
-    }
+    if (spans === null) return;
+    let s = spans.start(Slot.response_id);
+    if (s >= 0) { this.rS = s; this.rE = spans.end(Slot.response_id); this.esc |= spans.escaped(Slot.response_id); }
+    s = spans.start(Slot.item_id);
+    if (s >= 0) { this.iS = s; this.iE = spans.end(Slot.item_id); this.esc |= spans.escaped(Slot.item_id) << 2; }
+    s = spans.start(Slot.call_id);
+    if (s >= 0) { this.cS = s; this.cE = spans.end(Slot.call_id); this.esc |= spans.escaped(Slot.call_id) << 4; }
+    s = spans.start(Slot.event_id);
+    if (s >= 0) { this.eS = s; this.eE = spans.end(Slot.event_id); this.esc |= spans.escaped(Slot.event_id) << 6; }
+    // Audio: server deltas carry it in `delta`, client appends in `audio`.
+    const d = spans.start(Slot.delta) >= 0 ? Slot.delta : Slot.audio;
+    s = spans.start(d);
+    if (s >= 0) { this.dS = s; this.dE = spans.end(d); this.esc |= spans.escaped(d) << 8; }
   }
-
-  private readonly fs = [-1, -1, -1, -1, -1, -1];
-  private readonly fe = [-1, -1, -1, -1, -1, -1];
-  private escMask = 0;
 
   /** The event's own bytes (for `--json` and recordings, spliced verbatim). */
   eventBytes(): Buffer {
@@ -62,6 +64,11 @@ export class Frame {
     return this.buf.subarray(this.start, this.end);
   }
 
+  /** The recording's timestamp, as written (ISO-8601), or null. */
+  get ts(): string | null {
+    return this.tsS < 0 || this.buf[this.tsS] !== 0x22 ? null : spanString(this.buf, this.tsS, this.tsE, 2);
+  }
+
   /** Who sent it: the recording's `dir`, or for bare events the direction of its variant (server if unknown). */
   get direction(): 'server' | 'client' {
     return this.dir ?? (this.tag.variant.dir === 'client' ? 'client' : 'server');
@@ -69,7 +76,8 @@ export class Frame {
 
   /** Milliseconds since the epoch of `ts`, or NaN. */
   get time(): number {
-    return this.ts === null ? NaN : Date.parse(this.ts);
+    const ts = this.ts;
+    return ts === null ? NaN : Date.parse(ts);
   }
 
   /** The whole event, parsed on first use. Text and binary frames give their string. */
@@ -87,20 +95,30 @@ export class Frame {
     }
   }
 
-  /** A top-level string field that the scanner recorded (ids), without parsing the event. */
+  /** A top-level string field that the scanner found (ids, delta), without parsing the event. */
   field(name: FieldName): string | undefined {
-    const k = FIELD_INDEX[name];
-    const s = this.fs[k]!;
-    if (s < 0 || this.buf[s] !== 0x22) return undefined;
-    return spanString(this.buf, s, this.fe[k]!, (this.escMask >> k) & 1);
+    switch (name) {
+      case 'response_id': return this.str(this.rS, this.rE, this.esc & 3);
+      case 'item_id': return this.str(this.iS, this.iE, (this.esc >> 2) & 3);
+      case 'call_id': return this.str(this.cS, this.cE, (this.esc >> 4) & 3);
+      case 'event_id': return this.str(this.eS, this.eE, (this.esc >> 6) & 3);
+      case 'delta': return this.str(this.dS, this.dE, (this.esc >> 8) & 3);
+    }
   }
 
   /** Decoded bytes of the base64 in `delta` (server audio) or `audio` (client append), without decoding it. */
   audioBytes(): number {
-    const k = this.fs[4]! >= 0 ? 4 : 5;
-    const s = this.fs[k]!;
+    const s = this.dS;
     if (s < 0 || this.buf[s] !== 0x22) return 0;
-    if ((this.escMask >> k) & 1) return Buffer.byteLength(spanString(this.buf, s, this.fe[k]!, 1), 'base64');
-    return base64Bytes(this.buf, s, this.fe[k]!);
+    const esc = (this.esc >> 8) & 3;
+    if (esc === 1 || (esc === 2 && hasEscape(this.buf, s, this.dE))) {
+      return Buffer.byteLength(spanString(this.buf, s, this.dE, 1), 'base64');
+    }
+    return base64Bytes(this.buf, s, this.dE);
+  }
+
+  private str(s: number, e: number, esc: number): string | undefined {
+    if (s < 0 || this.buf[s] !== 0x22) return undefined;
+    return spanString(this.buf, s, e, esc);
   }
 }

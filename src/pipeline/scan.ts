@@ -16,16 +16,36 @@ const NSLOTS = KEYS.length;
 const KEY_BYTES = KEYS.map((k) => Buffer.from(k, 'latin1'));
 const MAX_KEY = Math.max(...KEYS.map((k) => k.length));
 
-/** Where each recorded key's value is: [start, end) byte offsets, or -1. String spans include the quotes. */
+/**
+ * Where each recorded key's value is: [start, end) byte offsets, or -1. String spans include the quotes.
+ * Reused line after line: a slot counts only if it was written since the last `reset()` (a generation
+ * number, so that resetting costs nothing per line).
+ */
 export class Spans {
-  readonly start = new Int32Array(NSLOTS);
-  readonly end = new Int32Array(NSLOTS);
-  /** 1 when the string value contains a backslash escape (it must be decoded, not sliced). */
-  readonly escaped = new Uint8Array(NSLOTS);
+  private readonly s = new Int32Array(NSLOTS);
+  private readonly e = new Int32Array(NSLOTS);
+  private readonly esc = new Uint8Array(NSLOTS);
+  private readonly gen = new Int32Array(NSLOTS);
+  private current = 1;
+
   reset(): void {
-    this.start.fill(-1);
-    this.end.fill(-1);
-    this.escaped.fill(0);
+    this.current++;
+  }
+  set(slot: number, start: number, end: number, escaped: number): void {
+    this.s[slot] = start;
+    this.e[slot] = end;
+    this.esc[slot] = escaped;
+    this.gen[slot] = this.current;
+  }
+  start(slot: number): number {
+    return this.gen[slot] === this.current ? this.s[slot]! : -1;
+  }
+  end(slot: number): number {
+    return this.e[slot]!;
+  }
+  /** 0: no escapes; 1: has backslash escapes (decode, do not slice); 2: a long string not looked at yet. */
+  escaped(slot: number): number {
+    return this.esc[slot]!;
   }
 }
 
@@ -59,7 +79,8 @@ function skipString(buf: Buffer, i: number, end: number): number {
     let b = q - 1, n = 0;
     while (b >= j && buf[b] === BSLASH) { b--; n++; }
     if (n % 2 === 0) {
-      if (!lastEscaped && buf.subarray(i + 1, q).indexOf(BSLASH) >= 0) lastEscaped = 1;
+      // Whether the long part holds escapes is left to whoever decodes it: most long strings (audio) never are.
+      if (!lastEscaped) lastEscaped = 2;
       return q + 1;
     }
     lastEscaped = 1;
@@ -131,21 +152,20 @@ export function scanObject(buf: Buffer, i: number, end: number, spans: Spans, in
     const ks = j + 1;
     j = skipString(buf, j, end);
     if (j < 0) return -1;
-    const slot = lastEscaped ? -1 : slotOf(buf, ks, j - 1);
+    const slot = lastEscaped === 1 ? -1 : slotOf(buf, ks, j - 1);
     while (j < end && isWs(buf[j]!)) j++;
     if (buf[j] !== COLON) { scanError = "expected ':' after a key"; return -1; }
     j++;
     while (j < end && isWs(buf[j]!)) j++;
     const vs = j;
     if (inner !== null && slot === Slot.event && buf[j] === LBRACE) {
-      inner.reset();
       j = scanObject(buf, j, end, inner, null);
     } else {
       j = skipValue(buf, j, end);
     }
     if (j < 0) return -1;
     // A repeated key: JSON.parse keeps the last one, and so do we.
-    if (slot >= 0) { spans.start[slot] = vs; spans.end[slot] = j; spans.escaped[slot] = buf[vs] === QUOTE ? lastEscaped : 0; }
+    if (slot >= 0) spans.set(slot, vs, j, buf[vs] === QUOTE ? lastEscaped : 0);
     while (j < end && isWs(buf[j]!)) j++;
     if (buf[j] === COMMA) { j++; continue; }
     if (buf[j] === RBRACE) return j + 1;
@@ -156,8 +176,14 @@ export function scanObject(buf: Buffer, i: number, end: number, spans: Spans, in
 
 /** The decoded string at a span (which includes its quotes). */
 export function spanString(buf: Buffer, s: number, e: number, escaped: number): string {
+  if (escaped === 2) escaped = hasEscape(buf, s, e) ? 1 : 0;
   if (escaped) return JSON.parse(buf.toString('utf8', s, e)) as string;
   return buf.toString('utf8', s + 1, e - 1);
+}
+
+/** Whether a string span holds a backslash (an escape). */
+export function hasEscape(buf: Buffer, s: number, e: number): boolean {
+  return buf.subarray(s + 1, e - 1).indexOf(BSLASH) >= 0;
 }
 
 /** Bytes of audio a base64 string span (with quotes) decodes to, without decoding it. */

@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
 
@@ -12,7 +12,34 @@ export function sourceName(spec: string): string {
 /** Raw bytes of a file or of stdin (`-`), in chunks of about 1 MiB. */
 export function openBytes(spec: string, stdin: NodeJS.ReadableStream): AsyncIterable<Buffer> {
   if (spec === '-') return stdin as AsyncIterable<Buffer>;
-  return createReadStream(spec, { highWaterMark: CHUNK });
+  return readFileChunks(spec);
+}
+
+/**
+ * A file's chunks, with the next reads already under way while the current chunk is processed, so the
+ * disk (or page cache) and the scanner work at the same time. A fresh buffer per chunk: frames keep
+ * views into it.
+ */
+async function* readFileChunks(path: string, ahead = 2): AsyncGenerator<Buffer> {
+  const fh = await open(path, 'r');
+  try {
+    let pos = 0;
+    const pending: Promise<{ bytesRead: number; buffer: Buffer }>[] = [];
+    const issue = () => {
+      pending.push(fh.read(Buffer.allocUnsafe(CHUNK), 0, CHUNK, pos));
+      pos += CHUNK;
+    };
+    for (let i = 0; i < ahead; i++) issue();
+    for (;;) {
+      const r = await pending.shift()!;
+      if (r.bytesRead === 0) break;
+      issue();
+      yield r.buffer.subarray(0, r.bytesRead);
+    }
+    await Promise.allSettled(pending);
+  } finally {
+    await fh.close();
+  }
 }
 
 /** Chunks with a look-ahead: the first bytes can be inspected, then everything is read from the start. */

@@ -51,8 +51,8 @@ async function* readJsonl(name: string, input: AsyncIterable<Buffer>, opts: Read
   const splitter = new LineSplitter(maxLine, {
     line(buf, start, end, lineNo) {
       const r = classifyLine(name, lineNo, buf, start, end);
-      if (r.kind === 'frame') batch.push(r.frame);
-      else if (r.kind === 'bad') opts.report.add(`${name}:${lineNo}`, r.reason);
+      if (typeof r === 'string') opts.report.add(`${name}:${lineNo}`, r);
+      else if (r !== null) batch.push(r);
     },
     tooLong(lineNo, bytes) {
       opts.report.add(`${name}:${lineNo}`, `line of ${mib(bytes)} is over the ${mib(maxLine)} limit, skipped`);
@@ -81,8 +81,8 @@ async function* readDocument(name: string, input: AsyncIterable<Buffer>, opts: R
   for (const { n, text } of doc.lines) {
     const buf = Buffer.from(text);
     const r = classifyLine(name, n, buf, 0, buf.length);
-    if (r.kind === 'frame') batch.push(r.frame);
-    else if (r.kind === 'bad') opts.report.add(`${name}:${n}`, r.reason);
+    if (typeof r === 'string') opts.report.add(`${name}:${n}`, r);
+    else if (r !== null) batch.push(r);
   }
   yield batch;
 }
@@ -100,8 +100,8 @@ async function looksLikeDocument(input: Peekable, maxLine: number): Promise<bool
   if (head[i] !== 0x7b) return false;
   const nl = head.indexOf(10, i);
   const r = classifyLine('', 0, head, i, nl < 0 ? head.length : nl);
-  if (r.kind !== 'bad') return false;
-  return /truncated/.test(r.reason) || /^\s*\{\s*"log"\s*:/.test(head.toString('utf8', i, Math.min(head.length, i + 64)));
+  if (typeof r !== 'string') return false;
+  return /truncated/.test(r) || /^\s*\{\s*"log"\s*:/.test(head.toString('utf8', i, Math.min(head.length, i + 64)));
 }
 
 function mib(n: number): string {

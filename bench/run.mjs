@@ -1,0 +1,116 @@
+#!/usr/bin/env node
+// npm run bench [-- --quick] [-- --only stats,filter,cat,startup]
+// Times rtev against jq (and grep, the floor) on the same generated captures, in the same run, and prints a
+// Markdown table: MB/s, ratio to jq, peak RSS. Captures are made by bench/gen-capture.mjs into bench/data/
+// (kept between runs). Needs jq and /usr/bin/time (Debian packages `jq` and `time`).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const data = join(root, 'bench', 'data');
+const rtev = join(root, 'bin', 'rtev');
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1].split(',') : null;
+const want = (name) => !only || only.includes(name);
+
+for (const tool of ['jq', '/usr/bin/time']) {
+  if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) {
+    console.error(`bench: ${tool} is missing (apt-get install ${tool === 'jq' ? 'jq' : 'time'})`);
+    process.exit(1);
+  }
+}
+mkdirSync(data, { recursive: true });
+
+function capture(name, genArgs) {
+  const file = join(data, name);
+  if (!existsSync(file)) {
+    console.error(`bench: generating ${name} …`);
+    execFileSync(process.execPath, [join(root, 'bench', 'gen-capture.mjs'), ...genArgs, '--out', file], { stdio: 'inherit' });
+  }
+  execFileSync('sh', ['-c', `cat '${file}' > /dev/null`]); // warm the page cache: we time rtev, not the disk
+  return { file, bytes: statSync(file).size };
+}
+
+/** Run a shell command under /usr/bin/time; best wall time of `runs`, and the peak RSS seen. */
+function time(cmd, runs) {
+  let best = Infinity, rss = 0, out = '';
+  for (let i = 0; i < runs; i++) {
+    const r = spawnSync('/usr/bin/time', ['-f', '%e %M', 'bash', '-o', 'pipefail', '-c', cmd], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const last = r.stderr.trim().split('\n').pop();
+    if (r.status !== 0) throw new Error(`bench: failed (${r.status}): ${cmd}\n${r.stderr}`);
+    const [secs, kb] = last.split(' ').map(Number);
+    best = Math.min(best, secs);
+    rss = Math.max(rss, kb);
+    out = r.stdout;
+  }
+  return { secs: best, rssMB: rss / 1024, out };
+}
+
+const rows = [];
+function bench(label, size, cmds) {
+  const results = {};
+  for (const [name, cmd, runs] of cmds) results[name] = time(cmd, runs);
+  const jq = results.jq;
+  for (const [name] of cmds) {
+    const r = results[name];
+    const mbs = size / 1e6 / r.secs;
+    rows.push(`| ${label} | ${name} | ${r.secs.toFixed(2)} s | ${mbs.toFixed(0)} MB/s | ${jq ? (jq.secs / r.secs).toFixed(1) + '×' : ''} | ${r.rssMB.toFixed(0)} MB |`);
+  }
+  return results;
+}
+
+const q = (s) => `'${s}'`;
+const sizes = quick ? { audio: 200, events: 50 } : { audio: 1000, events: 200 };
+const audio = capture(`audio-${sizes.audio}mb.jsonl`, ['--mb', String(sizes.audio)]);
+const events = capture(`events-${sizes.events}mb.jsonl`, ['--mb', String(sizes.events), '--no-audio']);
+
+for (const [label, c] of [[`audio-heavy ${sizes.audio} MB`, audio], [`event-heavy ${sizes.events} MB`, events]]) {
+  if (want('stats')) {
+    const r = bench(`${label}: count by type`, c.bytes, [
+      ['grep -c (floor)', `grep -c '"type"' ${q(c.file)}`, 3],
+      ['jq', `jq -n 'reduce inputs as $e ({}; .[$e.type] += 1)' ${q(c.file)} > /dev/null`, 1],
+      ['rtev stats', `${rtev} stats ${q(c.file)} > /dev/null`, 3],
+    ]);
+    void r;
+  }
+  if (want('filter')) {
+    const r = bench(`${label}: select response.done`, c.bytes, [
+      ['grep (floor)', `grep '"response.done"' ${q(c.file)} | wc -l`, 3],
+      ['jq', `jq -c 'select(.type=="response.done")' ${q(c.file)} | wc -l`, 1],
+      ['rtev filter', `${rtev} filter --type response.done ${q(c.file)} | wc -l`, 3],
+    ]);
+    if (r.jq.out.trim() !== r['rtev filter'].out.trim()) throw new Error(`bench: jq selected ${r.jq.out.trim()} lines, rtev ${r['rtev filter'].out.trim()}`);
+  }
+  if (want('cat')) bench(`${label}: pretty-print`, c.bytes, [['rtev cat (to a pipe)', `${rtev} cat ${q(c.file)} | cat > /dev/null`, 2]]);
+}
+
+if (want('stats') && !quick) {
+  // Memory must not grow with the input: the same command on a tenth of the data.
+  const small = capture('audio-100mb.jsonl', ['--mb', '100']);
+  bench('audio-heavy 100 MB: count by type', small.bytes, [['rtev stats', `${rtev} stats ${q(small.file)} > /dev/null`, 3]]);
+}
+
+if (want('startup')) {
+  const t = (cmd) => { let best = Infinity; for (let i = 0; i < 10; i++) { const s = process.hrtime.bigint(); spawnSync('sh', ['-c', cmd]); best = Math.min(best, Number(process.hrtime.bigint() - s) / 1e6); } return best; };
+  const node0 = t(`${process.execPath} -e 0`);
+  const ver = t(`${rtev} --version`);
+  const help = t(`${rtev} --help`);
+  rows.push(`| start-up (best of 10) | node -e 0 | ${node0.toFixed(0)} ms | | | |`);
+  rows.push(`| start-up (best of 10) | rtev --version | ${ver.toFixed(0)} ms (${(ver / node0).toFixed(2)}× node) | | | |`);
+  rows.push(`| start-up (best of 10) | rtev --help | ${help.toFixed(0)} ms (${(help / node0).toFixed(2)}× node) | | | |`);
+}
+
+const jqv = execFileSync('jq', ['--version']).toString().trim();
+const header = [
+  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${jqv}. ${new Date().toISOString().slice(0, 10)}.`,
+  '',
+  '| capture: job | tool | time | throughput | vs jq | peak RSS |',
+  '|---|---|---|---|---|---|',
+];
+const table = [...header, ...rows].join('\n') + '\n';
+writeFileSync(join(data, 'results.md'), table);
+process.stdout.write(table);
