@@ -15,6 +15,32 @@ function str(buf: Buffer, sp: Spans, slot: Slot): string | null | undefined {
 }
 
 /**
+ * The type string at a span, interned: the same bytes give the same string object, without a slice per line,
+ * and the catalogue's Map finds a string it has hashed before at once. Keyed by a hash of the bytes, checked
+ * byte for byte; bounded, since a hostile stream may send endless distinct types.
+ */
+const interned = new Map<number, { bytes: Buffer; type: string }>();
+function typeAt(buf: Buffer, sp: Spans, slot: Slot): string | null | undefined {
+  const s = sp.start(slot);
+  if (s < 0) return undefined;
+  if (buf[s] !== 0x22) return null;
+  const e = sp.end(slot);
+  if (sp.escaped(slot) !== 0 || e - s > 80) return spanString(buf, s, e, sp.escaped(slot));
+  let h = 0x811c9dc5;
+  for (let i = s + 1; i < e - 1; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+  const hit = interned.get(h);
+  if (hit !== undefined && hit.bytes.length === e - s - 2) {
+    const b = hit.bytes;
+    let same = true;
+    for (let i = 0; i < b.length; i++) if (b[i] !== buf[s + 1 + i]) { same = false; break; }
+    if (same) return hit.type;
+  }
+  const type = spanString(buf, s, e, 0);
+  if (interned.size < 4096) interned.set(h, { bytes: Buffer.from(buf.subarray(s + 1, e - 1)), type });
+  return type;
+}
+
+/**
  * Classify one line of JSONL from its bytes: a bare event or a recording line (PRODUCT.md §3) gives a Frame;
  * a blank or meta line gives null; anything else gives the reason it is malformed. Never throws, and never
  * calls JSON.parse on the line.
@@ -33,7 +59,7 @@ export function classifyLine(source: string, lineNo: number, buf: Buffer, start:
   if (r !== e) return 'unexpected text after the JSON object';
 
   // A bare event: its own `type`.
-  const type = str(buf, outer, Slot.type);
+  const type = typeAt(buf, outer, Slot.type);
   if (type !== undefined) {
     if (type === null) return '"type" is not a string';
     return new Frame(source, lineNo, buf, start, end, 'event', s, e, type, null, -1, -1, outer);
@@ -49,7 +75,7 @@ export function classifyLine(source: string, lineNo: number, buf: Buffer, start:
   const es = outer.start(Slot.event);
   if (es >= 0) {
     if (buf[es] !== 0x7b) return '"event" is not a JSON object';
-    const t = str(buf, inner, Slot.type);
+    const t = typeAt(buf, inner, Slot.type);
     if (typeof t !== 'string') return 'the event has no string "type"';
     return new Frame(source, lineNo, buf, start, end, 'event', es, outer.end(Slot.event), t, dir, tsS, tsE, inner);
   }

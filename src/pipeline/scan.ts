@@ -55,6 +55,11 @@ const isWs = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09
 // Characters that may appear in a number or in true/false/null.
 const LITERAL = new Uint8Array(256);
 for (const c of '0123456789+-.eEtrufalsn') LITERAL[c.charCodeAt(0)] = 1;
+// Inside a string, one table look-up per byte: 0 plain, 1 quote, 2 backslash, 3 a raw control character.
+const IN_STRING = new Uint8Array(256);
+IN_STRING[QUOTE] = 1;
+IN_STRING[BSLASH] = 2;
+for (let c = 0; c < 0x20; c++) IN_STRING[c] = 3;
 
 /** Why the last scan failed (set when a function here returns -1). */
 export let scanError = '';
@@ -65,12 +70,13 @@ function skipString(buf: Buffer, i: number, end: number): number {
   lastEscaped = 0;
   let j = i + 1;
   // Short strings: a JS loop beats the cost of a native call.
-  const shortEnd = Math.min(end, j + 48);
+  const shortEnd = Math.min(end, j + 64);
   for (; j < shortEnd; j++) {
-    const c = buf[j]!;
-    if (c === QUOTE) return j + 1;
-    if (c === BSLASH) { lastEscaped = 1; j++; }
-    else if (c < 0x20) { scanError = 'control character inside a string'; return -1; }
+    const k = IN_STRING[buf[j]!]!;
+    if (k === 0) continue;
+    if (k === 1) return j + 1;
+    if (k === 2) { lastEscaped = 1; j++; }
+    else { scanError = 'control character inside a string'; return -1; }
   }
   // Long strings (audio): find the next quote natively, then check it is not escaped.
   for (;;) {
