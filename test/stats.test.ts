@@ -109,7 +109,7 @@ describe('rtev stats', () => {
   it('prints a readable table: grouped by family, with units', async () => {
     const r = await rtev(['stats', real]);
     expect(r.stdout).toContain('responses   54: 18 completed, 17 cancelled (turn_detected 17), 18 failed (rate_limit_exceeded 18), 1 incomplete (content_filter 1)');
-    expect(r.stdout).toMatch(/audio_transcript\n {2}response\.output_audio_transcript\.delta +808 +\(808 as response\.audio_transcript\.delta\)/);
+    expect(r.stdout).toMatch(/audio_transcript\n↓ response\.output_audio_transcript\.delta +808 +\(808 as response\.audio_transcript\.delta\)/);
     expect(r.stdout).toContain('latency     none (the capture has no timestamps)');
     const sample = await rtev(['stats', join(ROOT, 'recordings', 'sample.jsonl')]);
     expect(sample.stdout).toMatch(/audio {7}out \d+\.\d s, in \d+\.\d+ s/);

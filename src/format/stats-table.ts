@@ -28,7 +28,7 @@ export function statsTable(s: Stats, p: Palette): string {
     out.push(p.family(fam, fam));
     for (const v of rows) {
       const beta = v.aliases.filter((a) => s.aliases[a]).map((a) => `${n(s.aliases[a]!)} as ${a}`);
-      out.push(`  ${v.type.padEnd(typeW)}${n(s.types[v.type]!).padStart(10)}${beta.length ? p.dim('  (' + beta.join(', ') + ')') : ''}`);
+      out.push(`${v.dir === 'client' ? '↑' : '↓'} ${v.type.padEnd(typeW)}${n(s.types[v.type]!).padStart(10)}${beta.length ? p.dim('  (' + beta.join(', ') + ')') : ''}`);
     }
   }
   if (s.unknown) {

@@ -131,12 +131,16 @@ function skipNested(buf: Buffer, i: number, end: number): number {
   return -1;
 }
 
+// The recorded keys grouped by length and first byte, so most keys are ruled out with two comparisons.
+const BY_LENGTH: number[][] = Array.from({ length: MAX_KEY + 1 }, (_, n) => KEYS.flatMap((k, i) => (k.length === n ? [i] : [])));
+
 function slotOf(buf: Buffer, ks: number, ke: number): number {
   const len = ke - ks;
   if (len > MAX_KEY) return -1;
-  outer: for (let k = 0; k < NSLOTS; k++) {
+  const candidates = BY_LENGTH[len]!;
+  outer: for (let c = 0; c < candidates.length; c++) {
+    const k = candidates[c]!;
     const kb = KEY_BYTES[k]!;
-    if (kb.length !== len) continue;
     for (let m = 0; m < len; m++) if (buf[ks + m] !== kb[m]) continue outer;
     return k;
   }
