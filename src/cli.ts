@@ -77,6 +77,11 @@ function withReadOptions(cmd: Command): Command {
     .option('--no-color', 'never colour');
 }
 
+/** A live source: a WebSocket URL, `openai`, nothing, or --call-id. Anything else is a file. */
+function isLive(source: string | undefined, opts: { callId?: string }): boolean {
+  return source === undefined || source === 'openai' || /^wss?:\/\//i.test(source) || (opts.callId !== undefined && source === undefined);
+}
+
 interface Runner {
   io: Io;
   code: number;
@@ -142,6 +147,53 @@ function buildProgram(r: Runner): Command {
       r.code = await runStats(sources, opts, ctx);
     });
 
+  const liveOptions = (cmd: Command) => cmd
+    .option('--call-id <id>', 'watch a WebRTC or SIP call: the sideband connection ?call_id=ID')
+    .option('--model <model>', 'the model for OpenAI (default $RTEV_MODEL, else gpt-realtime)')
+    .option('--header <header>', 'an extra header, "Name: value" (repeatable); the only credential sent to other hosts', collect)
+    .option('--reconnect', 'reconnect when the connection ends, with capped exponential backoff')
+    .option('--force', 'overwrite the recording file if it exists');
+
+  liveOptions(withFilterOptions(program.command('tail')
+    .description('watch a live session (ws://, wss://, openai) while recording it; or the last events of a file')
+    .argument('[source]', 'wss://… or ws://… URL, openai (the default), or a capture file')
+    .option('--strict', 'exit 1 if any line of a file is malformed')
+    .option('--color', 'colour even when stdout is not a terminal')
+    .option('--no-color', 'never colour')))
+    .option('--record <file>', 'record to this file (default recordings/<UTC time>_<host>.jsonl)')
+    .option('--no-record', 'do not record')
+    .option('--exit-after <pattern>', 'end (exit 0) after the first event of this type')
+    .option('--timeout <seconds>', 'with --exit-after: exit 1 if nothing matched by then', count)
+    .option('-n, --lines <n>', 'a file: print its last N events', count, 10)
+    .option('-f, --follow', 'a file: keep printing events as they are appended')
+    .addOption(new Option('--time <mode>', 'time column').choices(['abs', 'rel', 'delta', 'none']).default('abs'))
+    .option('--json', 'tagged JSON lines, as cat --json')
+    .option('--all', 'print every audio delta instead of collapsing runs')
+    .option('--wide', 'never cut long values to the terminal width')
+    .addHelpText('after', HELP_FOOTER)
+    .action(async (source: string | undefined, opts) => {
+      const ctx = await makeCtx(r.io, opts.color);
+      if (isLive(source, opts)) {
+        const { runLive } = await import('./commands/live.js');
+        r.code = await runLive(source, { ...opts, print: true, version: version(), command: 'tail' }, ctx);
+      } else {
+        const { tailFile } = await import('./commands/tail-file.js');
+        r.code = await tailFile(source!, opts, ctx);
+      }
+    });
+
+  liveOptions(program.command('record')
+    .description('record a live session (or bare events from stdin: -) without printing it')
+    .argument('[source]', 'wss://… or ws://… URL, openai (the default), or - for stdin'))
+    .option('-o, --output <file>', 'the recording (default recordings/<UTC time>_<host>.jsonl)')
+    .addHelpText('after', HELP_FOOTER)
+    .action(async (source: string | undefined, opts) => {
+      const ctx = await makeCtx(r.io, false);
+      const live = await import('./commands/live.js');
+      const o = { ...opts, record: opts.output, print: false, time: 'abs' as const, version: version(), command: 'record' };
+      r.code = source === '-' ? await live.recordStdin(o, ctx) : await live.runLive(source, o, ctx);
+    });
+
   program
     .command('types')
     .description('list the event catalogue: type, variant, family, direction, beta aliases')
@@ -187,6 +239,16 @@ export function processIo(): Io {
     stdoutIsTTY: !!process.stdout.isTTY,
     stderrIsTTY: !!process.stderr.isTTY,
     columns: process.stdout.isTTY ? process.stdout.columns : undefined,
+    onSignal: (handler) => {
+      let seen = false;
+      for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+        process.on(sig, () => {
+          if (seen) process.exit(sig === 'SIGINT' ? 130 : 143); // a second Ctrl-C does not wait
+          seen = true;
+          handler(sig);
+        });
+      }
+    },
   };
 }
 
@@ -196,6 +258,8 @@ export async function run(): Promise<void> {
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(0);
   });
+  // The process title shows no arguments: a --header or a URL may carry a key.
+  process.title = 'rtev';
   try {
     process.exitCode = await main(process.argv.slice(2), processIo());
   } catch (e) {

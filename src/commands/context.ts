@@ -11,6 +11,8 @@ export interface Io {
   stderrIsTTY: boolean;
   /** The terminal's width, when stdout is one. */
   columns: number | undefined;
+  /** Register what to do on Ctrl-C / SIGTERM (live commands flush and end cleanly). */
+  onSignal?: (handler: (signal: 'SIGINT' | 'SIGTERM') => void) => void;
 }
 
 export interface Ctx {

@@ -23,6 +23,8 @@ export interface FrameWriter {
   write(f: Frame): void;
   /** Write what is still held (a run of audio deltas). */
   end(): void;
+  /** The line of a run still growing (pretty only), for a terminal to show in place. */
+  pending(): string | null;
 }
 
 export function frameWriter(out: Output, o: FrameWriterOptions): FrameWriter {
@@ -30,14 +32,14 @@ export function frameWriter(out: Output, o: FrameWriterOptions): FrameWriter {
   const safe = o.tty ? terminalSafe : (b: Buffer) => b;
   switch (o.format) {
     case 'raw':
-      return { write: (f) => { out.write(safe(f.rawBytes())); out.write('\n'); }, end: () => {} };
+      return { write: (f) => { out.write(safe(f.rawBytes())); out.write('\n'); }, end: () => {}, pending: () => null };
     case 'json':
       // The event's own bytes are spliced into the tagged line: nothing is re-serialised.
-      return { write: (f) => { out.write(taggedPrefix(f)); out.write(safe(f.eventBytes())); out.write('}\n'); }, end: () => {} };
+      return { write: (f) => { out.write(taggedPrefix(f)); out.write(safe(f.eventBytes())); out.write('}\n'); }, end: () => {}, pending: () => null };
     case 'pretty': {
       const printer = new PrettyPrinter(o);
       const lines = (ls: string[]) => { for (const l of ls) out.write(l + '\n'); };
-      return { write: (f) => lines(printer.push(f)), end: () => lines(printer.flush()) };
+      return { write: (f) => lines(printer.push(f)), end: () => lines(printer.flush()), pending: () => printer.pending() };
     }
   }
 }

@@ -69,6 +69,12 @@ export class PrettyPrinter {
     return out;
   }
 
+  /** The line of the run of audio still growing, if any: a terminal can show it, updated in place. */
+  pending(): string | null {
+    const r = this.run;
+    return r ? this.runLine(r) : null;
+  }
+
   /** Lines still held (an unfinished run), at the end of input. */
   flush(): string[] {
     const out: string[] = [];
@@ -80,14 +86,18 @@ export class PrettyPrinter {
     const r = this.run;
     if (!r) return;
     this.run = null;
-    const ids = [r.first.field('response_id'), r.first.field('item_id')].filter((x): x is string => !!x).map((x) => shortId(x, this.o.wide));
-    const text = r.count === 1 ? audioText(r.bytes, r.fmt) : `×${r.count}, ${audioText(r.bytes, r.fmt)}`;
-    out.push(this.line(r.first, r.first.type, ids, text));
+    out.push(this.runLine(r));
   }
 
-  private line(f: Frame, type: string, ids: string[], text: string): string {
+  private runLine(r: Run): string {
+    const ids = [r.first.field('response_id'), r.first.field('item_id')].filter((x): x is string => !!x).map((x) => shortId(x, this.o.wide));
+    const text = r.count === 1 ? audioText(r.bytes, r.fmt) : `×${r.count}, ${audioText(r.bytes, r.fmt)}`;
+    return this.line(r.first, r.first.type, ids, text, false);
+  }
+
+  private line(f: Frame, type: string, ids: string[], text: string, advance = true): string {
     const p = this.o.palette;
-    const time = this.timeColumn(f);
+    const time = this.timeColumn(f, advance);
     const arrow = f.direction === 'client' ? '↑' : '↓';
     const typeCol = type.length < TYPE_WIDTH ? type.padEnd(TYPE_WIDTH) : type;
     const idCol = ids.length ? ids.join(' ') + ' ' : '';
@@ -97,14 +107,14 @@ export class PrettyPrinter {
     return `${time ? p.dim(time) + ' ' : ''}${arrow} ${p.family(f.tag.variant.family, typeCol)} ${idCol ? p.dim(idCol) : ''}${shown}`.trimEnd();
   }
 
-  private timeColumn(f: Frame): string {
+  private timeColumn(f: Frame, advance: boolean): string {
     const mode = this.o.time;
     if (mode === 'none') return '';
     const t = f.time;
     if (Number.isNaN(t)) return `#${f.seq}`.padEnd(12);
     if (Number.isNaN(this.firstTime)) this.firstTime = t;
     const prev = Number.isNaN(this.prevTime) ? t : this.prevTime;
-    this.prevTime = t;
+    if (advance) this.prevTime = t;
     if (mode === 'abs') return new Date(t).toISOString().slice(11, 23);
     const d = ((mode === 'rel' ? t - this.firstTime : t - prev) / 1000).toFixed(3);
     return `+${d}`.padStart(10);

@@ -1,0 +1,240 @@
+import { frameWriter, type FrameWriter } from '../format/frame-writer.js';
+import type { TimeMode } from '../format/pretty.js';
+import { compileFilter, type FilterSpec, type FrameTest } from '../pipeline/filter.js';
+import { classifyLine } from '../pipeline/classify.js';
+import { recordingLine } from '../record/line.js';
+import { Recorder, RecordError, defaultRecordingPath } from '../record/recorder.js';
+import { EndpointError, resolveEndpoint, type Endpoint } from '../sources/endpoint.js';
+import { connectLive, type LiveEnd } from '../sources/websocket.js';
+import { LineSplitter } from '../sources/lines.js';
+import { lineWidth } from './cat.js';
+import { EXIT, type Ctx } from './context.js';
+import { LiveDisplay } from '../format/live-display.js';
+import { bytes, seconds } from '../format/summary.js';
+
+export interface LiveOptions extends FilterSpec {
+  callId?: string;
+  model?: string;
+  header?: string[];
+  reconnect?: boolean;
+  /** A file to record to; undefined for the default file, false for none. */
+  record?: string | false;
+  force?: boolean;
+  /** Print frames (tail) or only a status line (record). */
+  print: boolean;
+  json?: boolean;
+  exitAfter?: string;
+  timeout?: number;
+  time: TimeMode;
+  all?: boolean;
+  wide?: boolean;
+  version: string;
+  command: string;
+}
+
+/** Client events to send once the session is up (issue: --send, --say, --audio), already serialised. */
+export type Outbox = string[];
+
+/** Capped exponential backoff for --reconnect: 1 s, 2 s, 4 s … 30 s. */
+export function backoffMs(attempt: number): number {
+  return Math.min(30000, 1000 * 2 ** Math.max(0, attempt - 1));
+}
+
+/** The frames of one live run, shown (tail) and recorded, with secrets scrubbed and --exit-after watched. */
+class Session {
+  seq = 0;
+  matched = false;
+  readonly started = Date.now();
+  private statusTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly ep: Endpoint | null,
+    private readonly recorder: Recorder | null,
+    private readonly display: LiveDisplay | null,
+    private readonly keep: FrameTest,
+    private readonly exitAfter: FrameTest | null,
+    private readonly onMatch: () => void,
+  ) {}
+
+  /** A frame as it arrives: recorded first, then shown. */
+  frame(data: Buffer, isBinary: boolean, dir: 'server' | 'client'): void {
+    if (this.ep && !isBinary) data = scrubBytes(data, this.ep.secrets);
+    const line = recordingLine(new Date().toISOString(), dir, data, isBinary);
+    this.recorder?.frame(line);
+    const f = classifyLine(this.ep?.shown ?? 'stdin', ++this.seq, line, 0, line.length);
+    if (f === null || typeof f === 'string') return;
+    f.seq = this.seq;
+    if (this.display && this.keep(f)) this.display.show(f);
+    if (this.exitAfter && !this.matched && this.exitAfter(f)) {
+      this.matched = true;
+      this.onMatch();
+    }
+  }
+
+  /** On a terminal, `record` keeps one status line on stderr: events, bytes, elapsed. */
+  startStatus(): void {
+    if (!this.ctx.io.stderrIsTTY || !this.recorder) return;
+    const r = this.recorder;
+    this.statusTimer = setInterval(() => {
+      this.ctx.io.stderr.write(`\r\x1b[Krecording ${r.path}: ${r.frames} events, ${bytes(r.bytes)}, ${seconds((Date.now() - this.started) / 1000)}`);
+    }, 250);
+  }
+
+  stopStatus(): void {
+    if (this.statusTimer) {
+      clearInterval(this.statusTimer);
+      this.ctx.io.stderr.write('\r\x1b[K');
+    }
+  }
+
+  elapsed(): number {
+    return (Date.now() - this.started) / 1000;
+  }
+}
+
+/** Secrets never reach a recording or the screen, even when a server echoes them back. */
+function scrubBytes(data: Buffer, secrets: readonly string[]): Buffer {
+  let out = data;
+  for (const s of secrets) {
+    if (out.includes(s)) out = Buffer.from(out.toString('utf8').split(s).join('REDACTED'));
+  }
+  return out;
+}
+
+function openRecorder(o: LiveOptions, host: string, ctx: Ctx): Recorder | null | number {
+  if (o.record === false) return null;
+  try {
+    return new Recorder(o.record ?? defaultRecordingPath(host), !!o.force);
+  } catch (e) {
+    if (!(e instanceof RecordError)) throw e;
+    ctx.say(`rtev: ${e.message}`);
+    return EXIT.failure;
+  }
+}
+
+function makeDisplay(o: LiveOptions, ctx: Ctx): LiveDisplay | null {
+  if (!o.print) return null;
+  const writer: FrameWriter = frameWriter(ctx.out, {
+    format: o.json ? 'json' : 'pretty', palette: ctx.palette, time: o.time, wide: !!o.wide,
+    width: lineWidth(ctx, o.wide), all: !!o.all, tty: ctx.io.stdoutIsTTY,
+  });
+  return new LiveDisplay(writer, ctx.out, ctx.io.stdout, ctx.io.stdoutIsTTY && !o.json, ctx.say);
+}
+
+/** The summary line on stderr at the end of a recording. */
+function summary(ctx: Ctx, s: Session, rec: Recorder | null, how: string): void {
+  if (rec) ctx.say(`rtev: recorded ${rec.frames} frames (${bytes(rec.bytes)}) in ${seconds(s.elapsed())} to ${rec.path}; ${how}`);
+  else ctx.say(`rtev: ${s.seq} frames in ${seconds(s.elapsed())}; ${how}`);
+}
+
+/** `tail` and `record` of a live WebSocket source. */
+export async function runLive(source: string | undefined, o: LiveOptions, ctx: Ctx, outbox: Outbox = []): Promise<number> {
+  let ep: Endpoint;
+  let keep: FrameTest;
+  let exitAfter: FrameTest | null;
+  try {
+    ep = resolveEndpoint({ source, callId: o.callId, model: o.model, headers: o.header }, ctx.io.env);
+    keep = compileFilter(o);
+    exitAfter = o.exitAfter ? compileFilter({ type: [o.exitAfter] }) : null;
+  } catch (e) {
+    if (e instanceof EndpointError) {
+      ctx.say(`rtev: ${e.message}`);
+      return EXIT.usage;
+    }
+    throw e;
+  }
+  const recorder = openRecorder(o, ep.host, ctx);
+  if (typeof recorder === 'number') return recorder;
+  recorder?.meta({ version: o.version, command: o.command, source: ep.shown });
+
+  let conn: Awaited<ReturnType<typeof connectLive>> | null = null;
+  let stop: 'match' | 'timeout' | NodeJS.Signals | null = null;
+  const end = (why: typeof stop) => {
+    if (stop === null) stop = why;
+    conn?.close();
+  };
+  const display = makeDisplay(o, ctx);
+  const session = new Session(ctx, ep, recorder, display, keep, exitAfter, () => end('match'));
+  ctx.io.onSignal?.((sig) => end(sig));
+  const timeout = o.timeout ? setTimeout(() => end('timeout'), o.timeout * 1000) : null;
+  session.startStatus();
+
+  let result: LiveEnd;
+  for (let attempt = 0; ; attempt++) {
+    conn = await connectLive(ep, {
+      open: () => { for (const text of outbox) { conn!.send(text); session.frame(Buffer.from(text), false, 'client'); } },
+      frame: (data, isBinary) => session.frame(data, isBinary, 'server'),
+    });
+    if (stop !== null) conn.close();
+    result = await conn.done;
+    if (stop !== null || !o.reconnect || (!result.retryable && !result.ok)) break;
+    const wait = backoffMs(attempt + 1);
+    ctx.say(`rtev: ${result.message}; reconnecting in ${seconds(wait / 1000)}`);
+    recorder?.meta({ reconnect: attempt + 1, after: result.message, wait_ms: wait });
+    await new Promise((r) => setTimeout(r, wait));
+    if (stop !== null) break;
+  }
+  if (timeout) clearTimeout(timeout);
+  session.stopStatus();
+  display?.end();
+  await ctx.out.flush();
+
+  const stopped = stop as typeof stop;
+  const how = stopped === 'SIGINT' || stopped === 'SIGTERM' ? `interrupted (${stopped})`
+    : stopped === 'match' ? `ended after ${o.exitAfter}`
+    : stopped === 'timeout' ? `no ${o.exitAfter ?? 'end'} within ${o.timeout} s`
+    : result.message;
+  recorder?.meta({
+    end: stopped ?? (result.ok ? 'closed' : 'failed'), code: result.code, reason: result.reason,
+    message: stopped ? how : result.message, frames: recorder.frames,
+  });
+  recorder?.close();
+  if (stopped === 'SIGINT' || stopped === 'SIGTERM') {
+    summary(ctx, session, recorder, how);
+    return stopped === 'SIGINT' ? EXIT.sigint : EXIT.sigterm;
+  }
+  if (stopped === 'match') return EXIT.ok;
+  if (stopped === 'timeout') {
+    ctx.say(`rtev: ${how}`);
+    return EXIT.failure;
+  }
+  // A failure is one line: what happened, then where the frames that did arrive are.
+  if (!result.ok) ctx.say(`rtev: ${result.message}${recorder ? `; ${recorder.frames} frames recorded to ${recorder.path}` : ''}`);
+  else if (recorder) summary(ctx, session, recorder, result.message);
+  return result.ok ? EXIT.ok : EXIT.failure;
+}
+
+/** `record -`: bare event lines from a pipe, timestamped as they arrive. */
+export async function recordStdin(o: LiveOptions, ctx: Ctx): Promise<number> {
+  const recorder = openRecorder(o, 'stdin', ctx);
+  if (typeof recorder === 'number') return recorder;
+  recorder?.meta({ version: o.version, command: o.command, source: 'stdin' });
+  const session = new Session(ctx, null, recorder, makeDisplay(o, ctx), compileFilter(o), null, () => {});
+  let stop: NodeJS.Signals | null = null;
+  ctx.io.onSignal?.((sig) => { stop = sig; (ctx.io.stdin as NodeJS.ReadStream).destroy?.(); });
+  session.startStatus();
+  const splitter = new LineSplitter(64 * 1024 * 1024, {
+    line: (buf, s, e) => {
+      if (s === e) return;
+      const data = buf.subarray(s, buf[e - 1] === 0x0d ? e - 1 : e);
+      // A bare line has no direction: it takes its variant's (client event types are the client's).
+      const f = classifyLine('stdin', 0, data, 0, data.length);
+      session.frame(data, false, f !== null && typeof f !== 'string' ? f.direction : 'server');
+    },
+    tooLong: (n, size) => ctx.say(`stdin:${n}: line of ${size} bytes is over the 64 MiB limit, skipped`),
+  });
+  try {
+    for await (const chunk of ctx.io.stdin as AsyncIterable<Buffer>) splitter.push(chunk);
+  } catch {
+    // stdin destroyed by a signal: what was read is recorded.
+  }
+  splitter.end();
+  session.stopStatus();
+  await ctx.out.flush();
+  const stopped = stop as NodeJS.Signals | null;
+  recorder?.meta({ end: stopped ?? 'eof', frames: recorder.frames });
+  recorder?.close();
+  summary(ctx, session, recorder, stopped ? `interrupted (${stopped})` : 'end of input');
+  return stopped === 'SIGINT' ? EXIT.sigint : stopped === 'SIGTERM' ? EXIT.sigterm : EXIT.ok;
+}

@@ -1,0 +1,128 @@
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import type { Frame } from '../events/frame.js';
+import { frameWriter } from '../format/frame-writer.js';
+import type { TimeMode } from '../format/pretty.js';
+import { classifyLine } from '../pipeline/classify.js';
+import { compileFilter, type FilterSpec } from '../pipeline/filter.js';
+import { LineSplitter } from '../sources/lines.js';
+import { MAX_LINE_BYTES } from '../sources/read.js';
+import { MalformedReport } from '../sources/report.js';
+import { lineWidth } from './cat.js';
+import { EXIT, type Ctx } from './context.js';
+import { visitFrames } from './frames.js';
+
+export interface TailFileOptions extends FilterSpec {
+  lines: number;
+  follow?: boolean;
+  json?: boolean;
+  time: TimeMode;
+  all?: boolean;
+  wide?: boolean;
+  strict?: boolean;
+}
+
+const POLL_MS = 200;
+
+/** The last N selected lines, as copies (a frame would keep its whole 1 MiB input chunk alive). */
+class Ring {
+  private readonly items: { line: Buffer; n: number }[] = [];
+  constructor(private readonly size: number) {}
+  push(f: Frame): void {
+    if (this.size === 0) return;
+    this.items.push({ line: Buffer.from(f.rawBytes()), n: f.line });
+    if (this.items.length > this.size) this.items.shift();
+  }
+  frames(source: string): Frame[] {
+    return this.items.map(({ line, n }) => classifyLine(source, n, line, 0, line.length)).filter((f): f is Frame => f !== null && typeof f !== 'string');
+  }
+}
+
+/** `tail FILE`: the last -n events; with -f, then every event appended, surviving truncation and rotation. */
+export async function tailFile(path: string, o: TailFileOptions, ctx: Ctx): Promise<number> {
+  const keep = compileFilter(o);
+  const w = frameWriter(ctx.out, {
+    format: o.json ? 'json' : 'pretty', palette: ctx.palette, time: o.time, wide: !!o.wide,
+    width: lineWidth(ctx, o.wide), all: !!o.all, tty: ctx.io.stdoutIsTTY,
+  });
+  const ring = new Ring(o.lines);
+  let seq = 0;
+  const show = (f: Frame) => { f.seq = ++seq; w.write(f); };
+
+  if (!o.follow) {
+    const run = await visitFrames([path], ctx, !!o.strict, (f) => { if (keep(f)) ring.push(f); });
+    for (const f of ring.frames(path)) show(f);
+    w.end();
+    await ctx.out.flush();
+    return run.code;
+  }
+
+  // Follow: read the file ourselves, to know the offset we have read up to.
+  const report = new MalformedReport(ctx.say);
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    ctx.say(`rtev: ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    return EXIT.failure;
+  }
+  let offset = 0;
+  let catchingUp = true;
+  const splitter = () => new LineSplitter(MAX_LINE_BYTES, {
+    line: (buf, s, e, n) => {
+      const f = classifyLine(path, n, buf, s, e);
+      if (typeof f === 'string') report.add(`${path}:${n}`, f);
+      else if (f !== null && keep(f)) {
+        if (catchingUp) ring.push(f);
+        else show(f);
+      }
+    },
+    tooLong: (n, size) => report.add(`${path}:${n}`, `line of ${size} bytes is over the limit, skipped`),
+  });
+  let lines = splitter();
+  const chunk = Buffer.allocUnsafe(1 << 20);
+  const readNew = () => {
+    for (;;) {
+      const n = readSync(fd, chunk, 0, chunk.length, offset);
+      if (n <= 0) return;
+      offset += n;
+      lines.push(Buffer.from(chunk.subarray(0, n)));
+    }
+  };
+  readNew();
+  catchingUp = false;
+  for (const f of ring.frames(path)) show(f);
+  await ctx.out.flush();
+
+  let stop: 'SIGINT' | 'SIGTERM' | null = null;
+  let wake: (() => void) | null = null;
+  ctx.io.onSignal?.((sig) => { stop = sig; wake?.(); });
+  while (stop === null && !ctx.out.closed) {
+    await new Promise<void>((r) => { wake = r; setTimeout(r, POLL_MS); });
+    let st;
+    try {
+      st = statSync(path);
+    } catch {
+      continue; // rotated away, the new file not there yet
+    }
+    if (st.ino !== fstatSync(fd).ino) {
+      readNew(); // what the old file still had
+      closeSync(fd);
+      fd = openSync(path, 'r');
+      offset = 0;
+      lines = splitter();
+      ctx.say(`rtev: ${path} was replaced; following the new file`);
+    } else if (st.size < offset) {
+      offset = 0;
+      lines = splitter();
+      ctx.say(`rtev: ${path} was truncated; following from its start`);
+    }
+    readNew();
+    await ctx.out.flush();
+  }
+  closeSync(fd);
+  w.end();
+  await ctx.out.flush();
+  report.finish();
+  const stopped = stop as 'SIGINT' | 'SIGTERM' | null;
+  return stopped === 'SIGINT' ? EXIT.sigint : stopped === 'SIGTERM' ? EXIT.sigterm : EXIT.ok;
+}

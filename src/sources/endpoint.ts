@@ -1,0 +1,129 @@
+/**
+ * Where a live SOURCE connects and with which credentials (PRODUCT.md §5). Pure: environment in, plan out.
+ * A key goes only to the host it is meant for: OpenAI's key to api.openai.com, to the host of
+ * $OPENAI_BASE_URL and to loopback; Azure's key to Azure hosts; to any other host, only --header values.
+ */
+
+export interface EndpointOptions {
+  source?: string;
+  callId?: string;
+  model?: string;
+  headers?: string[];
+}
+
+export interface Endpoint {
+  url: string;
+  /** The URL with every secret replaced, for messages, meta lines and file names. */
+  shown: string;
+  host: string;
+  headers: Record<string, string>;
+  /** Header values and key parameters to scrub from anything rtev prints or records. */
+  secrets: string[];
+}
+
+/** A problem with the arguments or environment of a live source: exit 2. */
+export class EndpointError extends Error {}
+
+const OPENAI_HOST = 'api.openai.com';
+const SECRET_PARAMS = /^(api[-_]?key|key|token|access[-_]?token|client[-_]?secret)$/i;
+
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+export function isAzure(host: string): boolean {
+  return /\.openai\.azure\.com$|\.cognitiveservices\.azure\.com$/i.test(host);
+}
+
+/** A URL as it may be shown: key parameters and user info replaced by REDACTED. */
+export function redactUrl(url: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return url.replace(/([?&](?:api[-_]?key|key|token)=)[^&#]*/gi, '$1REDACTED');
+  }
+  if (u.username || u.password) { u.username = 'REDACTED'; u.password = ''; }
+  for (const k of [...u.searchParams.keys()]) if (SECRET_PARAMS.test(k)) u.searchParams.set(k, 'REDACTED');
+  return u.toString();
+}
+
+function parseHeader(h: string): [string, string] {
+  const i = h.indexOf(':');
+  if (i <= 0) throw new EndpointError(`--header ${JSON.stringify(h.split(':')[0])}: expected "Name: value"`);
+  return [h.slice(0, i).trim(), h.slice(i + 1).trim()];
+}
+
+/** The ws(s) URL of the realtime endpoint under an http(s) or ws(s) base such as https://api.openai.com/v1. */
+function realtimeUnder(base: string): URL {
+  const u = new URL(base);
+  u.protocol = u.protocol === 'http:' || u.protocol === 'ws:' ? 'ws:' : 'wss:';
+  u.pathname = u.pathname.replace(/\/+$/, '') + '/realtime';
+  return u;
+}
+
+/** Resolve a live SOURCE (a ws/wss URL, `openai`, or nothing) and the environment into a connection plan. */
+export function resolveEndpoint(o: EndpointOptions, env: NodeJS.ProcessEnv): Endpoint {
+  const model = o.model ?? env.RTEV_MODEL ?? 'gpt-realtime';
+  let url: URL;
+  const src = o.source;
+  if (src === undefined || src === 'openai') {
+    url = realtimeUnder(env.OPENAI_BASE_URL || 'https://api.openai.com/v1');
+    if (o.callId) url.searchParams.set('call_id', o.callId);
+    else url.searchParams.set('model', model);
+  } else if (/^wss?:\/\//i.test(src)) {
+    try {
+      url = new URL(src);
+    } catch {
+      throw new EndpointError(`${redactUrl(src)}: not a valid URL`);
+    }
+    if (o.callId) url.searchParams.set('call_id', o.callId);
+  } else {
+    throw new EndpointError(`${src}: not a live source (use ws://…, wss://… or openai)`);
+  }
+
+  const host = url.hostname;
+  const headers: Record<string, string> = {};
+  const secrets: string[] = [];
+  let baseHost: string | null = null;
+  try {
+    baseHost = env.OPENAI_BASE_URL ? new URL(env.OPENAI_BASE_URL).hostname : null;
+  } catch {
+    throw new EndpointError('OPENAI_BASE_URL is not a valid URL');
+  }
+  const given = (o.headers ?? []).map(parseHeader);
+  const givenNames = new Set(given.map(([n]) => n.toLowerCase()));
+
+  if (isAzure(host)) {
+    const key = env.AZURE_OPENAI_API_KEY;
+    if (key) headers['api-key'] = key;
+    else if (!givenNames.has('api-key') && !givenNames.has('authorization') && !url.searchParams.has('api-key')) {
+      throw new EndpointError('AZURE_OPENAI_API_KEY is not set (or pass --header "api-key: …")');
+    }
+  } else if (host === OPENAI_HOST || host === baseHost || isLoopback(host)) {
+    const key = env.OPENAI_API_KEY;
+    if (key) headers.Authorization = `Bearer ${key}`;
+    else if (!isLoopback(host) && !givenNames.has('authorization')) {
+      throw new EndpointError('OPENAI_API_KEY is not set (export it, or pass --header "Authorization: Bearer …")');
+    }
+  }
+  for (const [name, value] of given) {
+    headers[name] = value;
+    if (value) secrets.push(value);
+  }
+  for (const v of Object.values(headers)) {
+    secrets.push(v);
+    const bearer = /^Bearer\s+(.+)$/i.exec(v);
+    if (bearer) secrets.push(bearer[1]!);
+  }
+  for (const [k, v] of url.searchParams) if (SECRET_PARAMS.test(k) && v) secrets.push(v);
+  return { url: url.toString(), shown: redactUrl(url.toString()), host, headers, secrets: [...new Set(secrets)].filter((s) => s.length >= 4) };
+}
+
+/** Replace every secret in a text (an error message, a server's reason) before it is shown. */
+export function scrub(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) out = out.split(s).join('REDACTED');
+  return out;
+}

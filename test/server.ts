@@ -1,0 +1,69 @@
+// A small scripted realtime server on 127.0.0.1 (port 0), for the live tests: real sockets, never mocks.
+import type { IncomingMessage } from 'node:http';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+export interface Script {
+  /** Answer the upgrade with this HTTP status instead of accepting it. */
+  reject?: number;
+  /** Frames to send after the connection opens: a string is a text frame, a Buffer binary. */
+  frames?: (string | Buffer)[];
+  /** Milliseconds between frames. */
+  gap?: number;
+  /** After the frames: close with this code and reason, or stay open. */
+  close?: { code: number; reason: string } | 'stay';
+  /** Called with each message a client sends. */
+  onMessage?: (ws: WebSocket, text: string) => void;
+}
+
+export interface TestServer {
+  url: string;
+  port: number;
+  headers: IncomingMessage['headers'][];
+  received: string[];
+  /** Send a frame to every connected client now. */
+  send(frame: string): void;
+  clients(): number;
+  stop(): Promise<void>;
+}
+
+export async function startServer(script: Script): Promise<TestServer> {
+  const headers: IncomingMessage['headers'][] = [];
+  const received: string[] = [];
+  const wss = new WebSocketServer({
+    host: '127.0.0.1',
+    port: 0,
+    verifyClient: (info, cb) => {
+      headers.push(info.req.headers);
+      if (script.reject) cb(false, script.reject, script.reject === 401 ? 'Unauthorized' : 'Refused');
+      else cb(true);
+    },
+  });
+  await new Promise<void>((r) => wss.once('listening', () => r()));
+  wss.on('connection', async (ws) => {
+    ws.on('message', (data, isBinary) => {
+      const text = isBinary ? `<binary ${(data as Buffer).length}>` : data.toString();
+      received.push(text);
+      script.onMessage?.(ws, text);
+    });
+    for (const f of script.frames ?? []) {
+      if (ws.readyState !== ws.OPEN) return;
+      ws.send(f, { binary: Buffer.isBuffer(f) });
+      if (script.gap) await new Promise((r) => setTimeout(r, script.gap));
+    }
+    const c = script.close ?? { code: 1000, reason: '' };
+    if (c !== 'stay' && ws.readyState === ws.OPEN) ws.close(c.code, c.reason);
+  });
+  const port = (wss.address() as { port: number }).port;
+  return {
+    url: `ws://127.0.0.1:${port}/v1/realtime?model=gpt-realtime`,
+    port,
+    headers,
+    received,
+    send: (frame) => { for (const c of wss.clients) c.send(frame); },
+    clients: () => wss.clients.size,
+    stop: () => new Promise<void>((r) => {
+      for (const c of wss.clients) c.terminate();
+      wss.close(() => r());
+    }),
+  };
+}
