@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// npm run bench [-- --quick] [-- --only stats,filter,cat,startup]
+// npm run bench [-- --quick] [-- --only stats,filter,cat,live,startup]
 // Times rtev against jq (and grep, the floor) on the same generated captures, in the same run, and prints a
 // Markdown table: MB/s, ratio to jq, peak RSS. Captures are made by bench/gen-capture.mjs into bench/data/
 // (kept between runs). Needs jq and /usr/bin/time (Debian packages `jq` and `time`).
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -92,6 +92,27 @@ if (want('stats') && !quick) {
   // Memory must not grow with the input: the same command on a tenth of the data.
   const small = capture('audio-100mb.jsonl', ['--mb', '100']);
   bench('audio-heavy 100 MB: count by type', small.bytes, [['rtev stats', `${rtev} stats ${q(small.file)} > /dev/null`, 3]]);
+}
+
+if (want('live')) {
+  // Live: rtev replay --speed max serves a capture of ≥ 200,000 events over loopback; rtev record (and tail
+  // printing to a pipe) takes it all. Nothing may be dropped: the recording's frame count must equal the capture's.
+  const live = capture(`live-${quick ? 60 : 220}k.jsonl`, ['--mb', quick ? '15' : '55', '--no-audio']);
+  const events = Number(execFileSync(rtev, ['filter', '--count', live.file]).toString().trim());
+  for (const [name, cmd] of [
+    ['rtev record', (url, out) => `${rtev} record ${url} -o ${out}`],
+    ['rtev tail (to a pipe, recording)', (url, out) => `${rtev} tail ${url} --record ${out} | cat > /dev/null`],
+  ]) {
+    const out = join(data, 'live-recording.jsonl');
+    rmSync(out, { force: true });
+    const server = spawn(rtev, ['replay', live.file, '--speed', 'max', '--close'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const url = await new Promise((resolve) => { let err = ''; server.stderr.on('data', (c) => { err += c; const m = /ws:\/\/\S+/.exec(err); if (m) resolve(m[0]); }); });
+    const r = time(cmd(url, out), 1);
+    server.kill('SIGINT');
+    const recorded = JSON.parse(execFileSync(rtev, ['stats', '--json', out]).toString()).events;
+    if (recorded !== events) throw new Error(`bench: ${name} recorded ${recorded} of ${events} events`);
+    rows.push(`| live: ${events.toLocaleString('en-US')} events from replay --speed max | ${name} | ${r.secs.toFixed(2)} s | ${Math.round(events / r.secs).toLocaleString('en-US')} events/s | | ${r.rssMB.toFixed(0)} MB |`);
+  }
 }
 
 if (want('startup')) {

@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Ctx, Io } from './commands/context.js';
 import type { ColorLevel } from './format/palette.js';
 
@@ -15,6 +16,15 @@ function version(): string {
     return JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
   } catch {
     return 'unknown';
+  }
+}
+
+/** The sample recording that ships with rtev (dist/../recordings/sample.jsonl). */
+function bundledSample(): string {
+  try {
+    return fileURLToPath(new URL('../recordings/sample.jsonl', import.meta.url));
+  } catch {
+    return 'recordings/sample.jsonl';
   }
 }
 
@@ -35,8 +45,9 @@ export function colorLevel(flag: boolean | undefined, env: NodeJS.ProcessEnv, is
 const HELP_FOOTER = `
 Exit codes:
   0    success (also when the reader of stdout goes away, as with | head)
-  1    runtime failure: a source cannot be read, --strict found malformed lines
-  2    usage error: unknown command or option, bad option value
+  1    runtime failure: a source cannot be read or connected to, a lost or failed
+       connection, --timeout passed, --strict found malformed lines
+  2    usage error: unknown command or option, bad option value, missing API key
   130  interrupted by Ctrl-C (143 by SIGTERM), after a clean flush
 
 Environment:
@@ -49,6 +60,11 @@ Environment:
 /** A whole number ≥ 0, for options like --limit; anything else is a usage error. */
 function count(v: string): number {
   if (!/^\d+$/.test(v)) throw new InvalidArgumentError('expected a whole number');
+  return Number(v);
+}
+
+function port(v: string): number {
+  if (!/^\d+$/.test(v) || Number(v) > 65535) throw new InvalidArgumentError('expected a port number, 0 to 65535');
   return Number(v);
 }
 
@@ -84,6 +100,7 @@ function isLive(source: string | undefined, opts: { callId?: string }): boolean 
 
 interface Runner {
   io: Io;
+  argv: string[];
   code: number;
 }
 
@@ -164,6 +181,10 @@ function buildProgram(r: Runner): Command {
     .option('--no-record', 'do not record')
     .option('--exit-after <pattern>', 'end (exit 0) after the first event of this type')
     .option('--timeout <seconds>', 'with --exit-after: exit 1 if nothing matched by then', count)
+    .option('--send <event>', 'after session.created, send client events: JSON, or a file of JSONL or a JSON array (repeatable)', collect)
+    .option('--say <text>', 'send a user text message and response.create (repeatable)', collect)
+    .option('--audio <file.wav>', 'stream a WAV file as input_audio_buffer.append, in real time (repeatable)', collect)
+    .addOption(new Option('--audio-speed <speed>', 'how fast to stream --audio').choices(['real', 'max']).default('real'))
     .option('-n, --lines <n>', 'a file: print its last N events', count, 10)
     .option('-f, --follow', 'a file: keep printing events as they are appended')
     .addOption(new Option('--time <mode>', 'time column').choices(['abs', 'rel', 'delta', 'none']).default('abs'))
@@ -175,7 +196,17 @@ function buildProgram(r: Runner): Command {
       const ctx = await makeCtx(r.io, opts.color);
       if (isLive(source, opts)) {
         const { runLive } = await import('./commands/live.js');
-        r.code = await runLive(source, { ...opts, print: true, version: version(), command: 'tail' }, ctx);
+        const { planOutgoing, outgoingOrder, SendError } = await import('./send/outbox.js');
+        let items;
+        try {
+          items = planOutgoing(outgoingOrder(r.argv));
+        } catch (e) {
+          if (!(e instanceof SendError)) throw e;
+          r.io.stderr.write(`rtev: ${e.message}\n`);
+          r.code = 2;
+          return;
+        }
+        r.code = await runLive(source, { ...opts, print: true, version: version(), command: 'tail' }, ctx, { items, audioSpeed: opts.audioSpeed });
       } else {
         const { tailFile } = await import('./commands/tail-file.js');
         r.code = await tailFile(source!, opts, ctx);
@@ -192,6 +223,38 @@ function buildProgram(r: Runner): Command {
       const live = await import('./commands/live.js');
       const o = { ...opts, record: opts.output, print: false, time: 'abs' as const, version: version(), command: 'record' };
       r.code = source === '-' ? await live.recordStdin(o, ctx) : await live.runLive(source, o, ctx);
+    });
+
+  program.command('replay')
+    .description('serve a capture as a realtime server on loopback: each client gets the server frames, spaced as recorded')
+    .argument('<source>', 'a capture file (any format rtev reads)')
+    .option('--port <port>', 'the port (0 picks a free one)', port, 0)
+    .option('--host <host>', 'the address to listen on', '127.0.0.1')
+    .option('--speed <x>', 'a speed factor (2 = twice as fast), or max: as fast as the client reads', '1')
+    .option('--rate <n>', 'frames per second for captures without timestamps (default: as fast as possible)')
+    .option('--interactive', "before each turn, wait for the client's response.create, commit, or audio then silence")
+    .option('--loop', 'start again from the beginning after the last frame')
+    .option('--close', 'close with 1000 after the last frame (by default the connection stays open)')
+    .option('--wide', 'never cut long values of client frames')
+    .option('--color', 'colour even when stdout is not a terminal')
+    .option('--no-color', 'never colour')
+    .addHelpText('after', HELP_FOOTER)
+    .action(async (source: string, opts) => {
+      const ctx = await makeCtx(r.io, opts.color);
+      const { runReplay } = await import('./commands/replay.js');
+      r.code = await runReplay(source, opts, ctx);
+    });
+
+  program.command('demo')
+    .description('replay a recording on a free local port and watch it live (the bundled sample by default; no API key)')
+    .argument('[file]', 'a recording', bundledSample())
+    .option('--speed <x>', 'replay speed', '4')
+    .option('--color', 'colour even when stdout is not a terminal')
+    .option('--no-color', 'never colour')
+    .action(async (file: string, opts) => {
+      const ctx = await makeCtx(r.io, opts.color);
+      const { runDemo } = await import('./commands/demo.js');
+      r.code = await runDemo(file, { speed: opts.speed, version: version() }, ctx);
     });
 
   program
@@ -211,7 +274,7 @@ function buildProgram(r: Runner): Command {
 
 /** Run rtev with these arguments; resolves to the exit code. */
 export async function main(argv: string[], io: Io): Promise<number> {
-  const r: Runner = { io, code: 0 };
+  const r: Runner = { io, argv, code: 0 };
   const program = buildProgram(r);
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -11,6 +11,10 @@ import { lineWidth } from './cat.js';
 import { EXIT, type Ctx } from './context.js';
 import { LiveDisplay } from '../format/live-display.js';
 import { bytes, seconds } from '../format/summary.js';
+import type { Frame } from '../events/frame.js';
+import { PCM16, parseAudioFormat, type AudioFormat } from '../pipeline/audio-format.js';
+import type { Outgoing } from '../send/outbox.js';
+import { sendAll } from '../send/sender.js';
 
 export interface LiveOptions extends FilterSpec {
   callId?: string;
@@ -32,8 +36,11 @@ export interface LiveOptions extends FilterSpec {
   command: string;
 }
 
-/** Client events to send once the session is up (issue: --send, --say, --audio), already serialised. */
-export type Outbox = string[];
+/** What to send once the session is up (--send, --say, --audio), and how fast to stream audio. */
+export interface Outbox {
+  items: Outgoing[];
+  audioSpeed: 'real' | 'max';
+}
 
 /** Capped exponential backoff for --reconnect: 1 s, 2 s, 4 s … 30 s. */
 export function backoffMs(attempt: number): number {
@@ -55,7 +62,10 @@ class Session {
     private readonly keep: FrameTest,
     private readonly exitAfter: FrameTest | null,
     private readonly onMatch: () => void,
+    private readonly onSessionCreated: (f: Frame) => void = () => {},
   ) {}
+
+  private sawSession = false;
 
   /** A frame as it arrives: recorded first, then shown. */
   frame(data: Buffer, isBinary: boolean, dir: 'server' | 'client'): void {
@@ -65,7 +75,12 @@ class Session {
     const f = classifyLine(this.ep?.shown ?? 'stdin', ++this.seq, line, 0, line.length);
     if (f === null || typeof f === 'string') return;
     f.seq = this.seq;
-    if (this.display && this.keep(f)) this.display.show(f);
+    // After --exit-after matched, frames still in flight are recorded but not shown.
+    if (this.display && !this.matched && this.keep(f)) this.display.show(f);
+    if (!this.sawSession && dir === 'server' && f.tag.variant.type === 'session.created') {
+      this.sawSession = true;
+      this.onSessionCreated(f);
+    }
     if (this.exitAfter && !this.matched && this.exitAfter(f)) {
       this.matched = true;
       this.onMatch();
@@ -129,7 +144,15 @@ function summary(ctx: Ctx, s: Session, rec: Recorder | null, how: string): void 
 }
 
 /** `tail` and `record` of a live WebSocket source. */
-export async function runLive(source: string | undefined, o: LiveOptions, ctx: Ctx, outbox: Outbox = []): Promise<number> {
+/** The session's input format and whether the server detects turns (GA or beta fields; on by default). */
+function sessionInput(f: Frame): { input: AudioFormat; serverVad: boolean } {
+  const s = f.tryJson()?.session ?? {};
+  const input = parseAudioFormat(s.audio?.input?.format) ?? parseAudioFormat(s.input_audio_format) ?? PCM16;
+  const td = s.audio?.input !== undefined && 'turn_detection' in (s.audio.input ?? {}) ? s.audio.input.turn_detection : s.turn_detection;
+  return { input, serverVad: td !== null };
+}
+
+export async function runLive(source: string | undefined, o: LiveOptions, ctx: Ctx, outbox: Outbox = { items: [], audioSpeed: 'real' }): Promise<number> {
   let ep: Endpoint;
   let keep: FrameTest;
   let exitAfter: FrameTest | null;
@@ -155,7 +178,17 @@ export async function runLive(source: string | undefined, o: LiveOptions, ctx: C
     conn?.close();
   };
   const display = makeDisplay(o, ctx);
-  const session = new Session(ctx, ep, recorder, display, keep, exitAfter, () => end('match'));
+  const startSending = (created: Frame) => {
+    if (!outbox.items.length) return;
+    const c = conn!;
+    let closedNow = false;
+    void c.done.then(() => { closedNow = true; });
+    sendAll(outbox.items, {
+      send: (text) => { c.send(text); session.frame(Buffer.from(text), false, 'client'); },
+      closed: () => closedNow || stop !== null,
+    }, sessionInput(created), outbox.audioSpeed).catch((e) => ctx.say(`rtev: sending failed: ${(e as Error).message}`));
+  };
+  const session = new Session(ctx, ep, recorder, display, keep, exitAfter, () => end('match'), startSending);
   ctx.io.onSignal?.((sig) => end(sig));
   const timeout = o.timeout ? setTimeout(() => end('timeout'), o.timeout * 1000) : null;
   session.startStatus();
@@ -163,7 +196,7 @@ export async function runLive(source: string | undefined, o: LiveOptions, ctx: C
   let result: LiveEnd;
   for (let attempt = 0; ; attempt++) {
     conn = await connectLive(ep, {
-      open: () => { for (const text of outbox) { conn!.send(text); session.frame(Buffer.from(text), false, 'client'); } },
+      open: () => {},
       frame: (data, isBinary) => session.frame(data, isBinary, 'server'),
     });
     if (stop !== null) conn.close();

@@ -1,0 +1,125 @@
+import type { WebSocket, WebSocketServer } from 'ws';
+import type { Frame } from '../events/frame.js';
+import { classifyLine } from '../pipeline/classify.js';
+import { readFrames } from '../sources/read.js';
+import type { MalformedReport } from '../sources/report.js';
+import { ClientTriggers, TurnGate } from './turns.js';
+
+export interface ReplayOptions {
+  source: string;
+  host: string;
+  port: number;
+  /** A factor (2 = twice as fast), or Infinity for as fast as the client reads. */
+  speed: number;
+  /** Frames per second for captures without timestamps (Infinity: as fast as possible). */
+  rate: number;
+  interactive: boolean;
+  loop: boolean;
+  close: boolean;
+  stdin: NodeJS.ReadableStream;
+  report: MalformedReport;
+  /** Each frame a client sends, as it arrives. */
+  onClientFrame(data: Buffer, isBinary: boolean): void;
+  onError(message: string): void;
+}
+
+export interface Replay {
+  url: string;
+  server: WebSocketServer;
+  stop(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const HIGH_WATER = 1 << 20;
+
+/** What goes on the wire for a recorded frame: its own bytes, its text, or its binary payload. */
+function wire(f: Frame): { data: Buffer | string; binary: boolean } {
+  if (f.kind === 'event') return { data: f.eventBytes(), binary: false };
+  if (f.kind === 'text') return { data: String(f.json()), binary: false };
+  return { data: Buffer.from(String(f.json()), 'base64'), binary: true };
+}
+
+/** Send, waiting for the socket to take it when the client reads slower than we send. */
+function send(ws: WebSocket, f: Frame): Promise<void> | null {
+  const { data, binary } = wire(f);
+  if (ws.bufferedAmount < HIGH_WATER) {
+    ws.send(data, { binary });
+    return null;
+  }
+  return new Promise((resolve) => ws.send(data, { binary }, () => resolve()));
+}
+
+/** Play the capture's server frames to one client, from the start, with their spacing. */
+async function play(ws: WebSocket, o: ReplayOptions, triggers: ClientTriggers): Promise<void> {
+  const closed = () => ws.readyState !== ws.OPEN;
+  do {
+    const gate = new TurnGate();
+    let t0 = NaN;
+    let w0 = Date.now();
+    let n = 0;
+    for await (const batch of readFrames([o.source], { stdin: o.stdin, report: o.report })) {
+      for (const f of batch) {
+        if (closed()) return;
+        if (f.direction !== 'server') continue;
+        const trigger = o.interactive ? gate.before(f) : 'none';
+        const t = f.time;
+        if (trigger !== 'none') {
+          await triggers.wait(trigger, closed);
+          if (closed()) return;
+          if (!Number.isNaN(t)) { t0 = t; w0 = Date.now(); }
+        }
+        // Spacing: the capture's own timestamps scaled by --speed, else --rate, else none.
+        if (!Number.isNaN(t) && Number.isFinite(o.speed)) {
+          if (Number.isNaN(t0)) t0 = t;
+          const due = w0 + (t - t0) / o.speed - Date.now();
+          if (due > 1) await sleep(due);
+        } else if (Number.isNaN(t) && Number.isFinite(o.rate)) {
+          const due = w0 + (n * 1000) / o.rate - Date.now();
+          if (due > 1) await sleep(due);
+        }
+        n++;
+        const wait = send(ws, f);
+        if (wait) await wait;
+      }
+    }
+  } while (o.loop && !closed());
+  if (o.close && !closed()) ws.close(1000, 'end of capture');
+  // Otherwise the connection stays open until the client closes it, as a real server's would.
+}
+
+/** Serve a capture over WebSocket: every client gets its own replay from the start. */
+export async function startReplay(o: ReplayOptions): Promise<Replay> {
+  const { WebSocketServer } = await import('ws');
+  const server = new WebSocketServer({ host: o.host, port: o.port, perMessageDeflate: false });
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  server.on('connection', (ws) => {
+    const triggers = new ClientTriggers();
+    ws.on('message', (data, isBinary) => {
+      const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer);
+      o.onClientFrame(buf, isBinary);
+      if (!isBinary) {
+        const f = classifyLine('client', 0, buf, 0, buf.length);
+        if (f !== null && typeof f !== 'string') triggers.saw(f.tag.variant.type);
+      }
+    });
+    ws.on('close', () => triggers.stop());
+    ws.on('error', () => {});
+    play(ws, o, triggers).catch((e) => {
+      o.onError(String((e as Error).message ?? e));
+      ws.close(1011, 'replay failed');
+    });
+  });
+  const addr = server.address() as { address: string; port: number };
+  const host = addr.address.includes(':') ? `[${addr.address}]` : addr.address;
+  return {
+    url: `ws://${host}:${addr.port}/v1/realtime`,
+    server,
+    stop: () => new Promise<void>((resolve) => {
+      for (const c of server.clients) c.terminate();
+      server.close(() => resolve());
+    }),
+  };
+}

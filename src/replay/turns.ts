@@ -1,0 +1,78 @@
+import type { Frame } from '../events/frame.js';
+
+/** What a client must send before the next turn of a capture is played (`replay --interactive`). */
+export type Trigger = 'none' | 'input' | 'response';
+
+/**
+ * Splits a capture into turns as its server frames go by. A turn starts at the user's speech
+ * (`input_audio_buffer.speech_started`) or, with no speech, at `response.created` (a typed message, a tool
+ * result); it ends at `response.done`. Speech during a response (barge-in) belongs to that turn.
+ */
+export class TurnGate {
+  private inTurn = false;
+
+  before(f: Frame): Trigger {
+    if (f.direction !== 'server') return 'none';
+    switch (f.tag.variant.type) {
+      case 'input_audio_buffer.speech_started':
+        if (this.inTurn) return 'none';
+        this.inTurn = true;
+        return 'input';
+      case 'response.created':
+        if (this.inTurn) return 'none';
+        this.inTurn = true;
+        return 'response';
+      case 'response.done':
+        this.inTurn = false;
+        return 'none';
+      default:
+        return 'none';
+    }
+  }
+}
+
+const SILENCE_MS = 500;
+
+/**
+ * Counts what a live client did that may start a turn: `response.create` starts any turn; for a spoken turn,
+ * `input_audio_buffer.commit`, or appended audio followed by 500 ms of silence, will do too.
+ */
+export class ClientTriggers {
+  private responses = 0;
+  private inputs = 0;
+  private silence: NodeJS.Timeout | null = null;
+  private waiter: (() => void) | null = null;
+
+  /** Note a client event by its type. */
+  saw(type: string): void {
+    if (type === 'response.create') this.responses++;
+    else if (type === 'input_audio_buffer.commit') this.inputs++;
+    else if (type === 'input_audio_buffer.append') {
+      if (this.silence) clearTimeout(this.silence);
+      this.silence = setTimeout(() => { this.silence = null; this.inputs++; this.wake(); }, SILENCE_MS);
+      return;
+    } else return;
+    this.wake();
+  }
+
+  /** Resolve once the client has done what the trigger needs (consuming it). */
+  async wait(t: Trigger, closed: () => boolean): Promise<void> {
+    while (!closed()) {
+      if (t === 'none') return;
+      if (this.responses > 0) { this.responses--; if (this.inputs > 0) this.inputs--; return; }
+      if (t === 'input' && this.inputs > 0) { this.inputs--; return; }
+      await new Promise<void>((r) => { this.waiter = r; setTimeout(r, 250); });
+    }
+  }
+
+  stop(): void {
+    if (this.silence) clearTimeout(this.silence);
+    this.wake();
+  }
+
+  private wake(): void {
+    const w = this.waiter;
+    this.waiter = null;
+    w?.();
+  }
+}
