@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Ctx, Io } from './commands/context.js';
 import type { ColorLevel } from './format/palette.js';
+import { RULES } from './pipeline/check.js';
 
 declare const RTEV_VERSION: string | undefined; // set by the single-executable build
 
@@ -223,6 +224,41 @@ function buildProgram(r: Runner): Command {
       const live = await import('./commands/live.js');
       const o = { ...opts, record: opts.output, print: false, time: 'abs' as const, version: version(), command: 'record' };
       r.code = source === '-' ? await live.recordStdin(o, ctx) : await live.runLive(source, o, ctx);
+    });
+
+  withReadOptions(program.command('transcript').description('the conversation as text: who said what, tool calls, interruptions, failures'))
+    .option('--markdown', 'Markdown')
+    .option('--json', 'a JSON array of turns')
+    .addHelpText('after', HELP_FOOTER)
+    .action(async (sources: string[], opts) => {
+      const ctx = await makeCtx(r.io, opts.color);
+      const { runTranscript } = await import('./commands/transcript.js');
+      r.code = await runTranscript(sources, opts, ctx);
+    });
+
+  withReadOptions(program.command('audio').description('rebuild the audio as WAV files: one per response, or --join one for the session'))
+    .requiredOption('-o, --output <dir>', 'the folder to write the WAV files to')
+    .option('--join', 'one WAV for the whole session, with silence where time passed')
+    .option('--input', "the user's audio, from the client's input_audio_buffer.append frames")
+    .addHelpText('after', HELP_FOOTER)
+    .action(async (sources: string[], opts) => {
+      const ctx = await makeCtx(r.io, opts.color);
+      const { runAudio } = await import('./commands/audio.js');
+      r.code = await runAudio(sources, opts, ctx);
+    });
+
+  withReadOptions(program.command('check').description('protocol conformance: unknown types, required fields, order, deltas vs done, duplicate ids'))
+    .option('--json', 'one JSON object per finding: {file, line, rule, severity, message}')
+    .addHelpText('after', `
+Rules (severity):
+${Object.entries(RULES).map(([id, r]) => `  ${id.padEnd(22)} ${r.severity.padEnd(8)} ${r.about}`).join('\n')}
+
+Exit 1 when an error is found (warnings alone exit 0).
+${HELP_FOOTER}`)
+    .action(async (sources: string[], opts) => {
+      const ctx = await makeCtx(r.io, opts.color);
+      const { runCheck } = await import('./commands/check.js');
+      r.code = await runCheck(sources, opts, ctx);
     });
 
   program.command('replay')

@@ -16,6 +16,7 @@ export class Frame {
   private parsed: unknown = undefined;
   private rS = -1; private rE = -1; private iS = -1; private iE = -1; private cS = -1; private cE = -1;
   private eS = -1; private eE = -1; private dS = -1; private dE = -1;
+  private oS = -1; private oE = -1; private pS = -1; private pE = -1;
   /** Per field, 2 bits: the scanner's escape state (see `Spans.escaped`). */
   private esc = 0;
 
@@ -48,6 +49,10 @@ export class Frame {
     if (s >= 0) { this.cS = s; this.cE = spans.end(Slot.call_id); this.esc |= spans.escaped(Slot.call_id) << 4; }
     s = spans.start(Slot.event_id);
     if (s >= 0) { this.eS = s; this.eE = spans.end(Slot.event_id); this.esc |= spans.escaped(Slot.event_id) << 6; }
+    s = spans.start(Slot.output_index);
+    if (s >= 0) { this.oS = s; this.oE = spans.end(Slot.output_index); }
+    s = spans.start(Slot.content_index);
+    if (s >= 0) { this.pS = s; this.pE = spans.end(Slot.content_index); }
     // Audio: server deltas carry it in `delta`, client appends in `audio`.
     const d = spans.start(Slot.delta) >= 0 ? Slot.delta : Slot.audio;
     s = spans.start(d);
@@ -104,6 +109,26 @@ export class Frame {
       case 'event_id': return this.str(this.eS, this.eE, (this.esc >> 6) & 3);
       case 'delta': return this.str(this.dS, this.dE, (this.esc >> 8) & 3);
     }
+  }
+
+  /**
+   * The JSON kind of a field the scanner saw, without decoding it: 'string', 'other', or 'absent'.
+   * `delta` stands for `audio` too (a client append's payload).
+   */
+  fieldKind(name: FieldName | 'audio'): 'string' | 'other' | 'absent' {
+    const s = name === 'response_id' ? this.rS : name === 'item_id' ? this.iS : name === 'call_id' ? this.cS : name === 'event_id' ? this.eS : this.dS;
+    return s < 0 ? 'absent' : this.buf[s] === 0x22 ? 'string' : 'other';
+  }
+
+  /**
+   * A top-level index field as the scanner found it, without parsing the event: its number, null when the value
+   * is not a whole number (a string, a fraction), undefined when absent.
+   */
+  index(name: 'output_index' | 'content_index'): number | null | undefined {
+    const [s, e] = name === 'output_index' ? [this.oS, this.oE] : [this.pS, this.pE];
+    if (s < 0) return undefined;
+    const text = this.buf.toString('latin1', s, e);
+    return /^-?\d+$/.test(text) ? Number(text) : null;
   }
 
   /** Decoded bytes of the base64 in `delta` (server audio) or `audio` (client append), without decoding it. */

@@ -8,10 +8,10 @@
 /** The keys whose value spans are recorded. Their index is the slot. */
 export const KEYS = [
   'type', 'event_id', 'response_id', 'item_id', 'call_id', 'delta', 'audio',
-  'ts', 'dir', 'event', 'text', 'binary', 'rtev',
+  'ts', 'dir', 'event', 'text', 'binary', 'rtev', 'output_index', 'content_index',
 ] as const;
 export type Key = (typeof KEYS)[number];
-export const enum Slot { type, event_id, response_id, item_id, call_id, delta, audio, ts, dir, event, text, binary, rtev }
+export const enum Slot { type, event_id, response_id, item_id, call_id, delta, audio, ts, dir, event, text, binary, rtev, output_index, content_index }
 const NSLOTS = KEYS.length;
 const KEY_BYTES = KEYS.map((k) => Buffer.from(k, 'latin1'));
 const MAX_KEY = Math.max(...KEYS.map((k) => k.length));

@@ -1,0 +1,266 @@
+import { BETA_ALIASES, knownTypes, type FieldKind, type Variant } from '../events/catalogue.js';
+import type { Frame } from '../events/frame.js';
+
+export type Severity = 'error' | 'warning';
+
+/** The rules of `rtev check`: stable ids, their severity, and what each looks for. */
+export const RULES = {
+  'unknown-type': { severity: 'error', about: 'a type the catalogue does not know (the nearest known type is suggested)' },
+  'beta-name': { severity: 'warning', about: 'a beta-era name in a GA session' },
+  'mixed-names': { severity: 'warning', about: 'GA and beta names of renamed events in one capture' },
+  'missing-field': { severity: 'error', about: 'a required field is missing (PROTOCOL.md §2.2, §2.5)' },
+  'field-type': { severity: 'error', about: 'a required field has the wrong JSON type' },
+  'delta-after-done': { severity: 'error', about: 'a delta after the done of its item and part' },
+  'done-without-created': { severity: 'error', about: 'a response.done with no response.created before it' },
+  'never-done': { severity: 'warning', about: 'a response.created never done by the end of the capture' },
+  'index-mismatch': { severity: 'error', about: 'output_index or content_index does not match the output_item.added / content_part.added it belongs to' },
+  'text-mismatch': { severity: 'error', about: 'done text, transcript or arguments differ from the concatenated deltas' },
+  'duplicate-event-id': { severity: 'error', about: 'an event_id seen before' },
+} as const satisfies Record<string, { severity: Severity; about: string }>;
+
+export type Rule = keyof typeof RULES;
+
+export interface Finding {
+  source: string;
+  line: number;
+  rule: Rule;
+  severity: Severity;
+  message: string;
+}
+
+/** Fields a beta server did not require (PROTOCOL.md §2.6): not reported in beta captures. */
+const BETA_OPTIONAL: Record<string, string[]> = {
+  'conversation.item.input_audio_transcription.completed': ['usage'],
+  'response.function_call_arguments.done': ['name'],
+};
+
+/** The streamed-text pairs: each delta type, its done type, and the done's text field. */
+const STREAMS: Record<string, { done: string; field: string; delta: boolean }> = {
+  'response.output_text.delta': { done: 'response.output_text.done', field: 'text', delta: true },
+  'response.output_text.done': { done: 'response.output_text.done', field: 'text', delta: false },
+  'response.output_audio_transcript.delta': { done: 'response.output_audio_transcript.done', field: 'transcript', delta: true },
+  'response.output_audio_transcript.done': { done: 'response.output_audio_transcript.done', field: 'transcript', delta: false },
+  'response.function_call_arguments.delta': { done: 'response.function_call_arguments.done', field: 'arguments', delta: true },
+  'response.function_call_arguments.done': { done: 'response.function_call_arguments.done', field: 'arguments', delta: false },
+  'response.mcp_call_arguments.delta': { done: 'response.mcp_call_arguments.done', field: 'arguments', delta: true },
+  'response.mcp_call_arguments.done': { done: 'response.mcp_call_arguments.done', field: 'arguments', delta: false },
+  'conversation.item.input_audio_transcription.delta': { done: 'conversation.item.input_audio_transcription.completed', field: 'transcript', delta: true },
+  'conversation.item.input_audio_transcription.completed': { done: 'conversation.item.input_audio_transcription.completed', field: 'transcript', delta: false },
+  // Audio has no text to compare, but a delta after its done is still out of order.
+  'response.output_audio.delta': { done: 'response.output_audio.done', field: '', delta: true },
+  'response.output_audio.done': { done: 'response.output_audio.done', field: '', delta: false },
+};
+
+function kindOf(v: unknown): FieldKind | 'null' | 'boolean' {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
+  return typeof v as FieldKind | 'boolean';
+}
+
+function fits(kind: ReturnType<typeof kindOf>, want: FieldKind): boolean {
+  return kind === want || (want === 'number' && kind === 'integer');
+}
+
+/** Levenshtein distance, for "did you mean". */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length]!;
+}
+
+export function nearestType(type: string): string {
+  let best = '';
+  let bestD = Infinity;
+  for (const k of knownTypes()) {
+    const d = distance(type, k);
+    if (d < bestD) { best = k; bestD = d; }
+  }
+  return best;
+}
+
+const MAX_IDS = 2_000_000;
+
+// Each variant's required fields as a list, made once (Object.entries per event would cost more than the check).
+const REQUIRED = new Map<Variant, [string, FieldKind][]>();
+function requiredList(v: Variant): [string, FieldKind][] {
+  let l = REQUIRED.get(v);
+  if (!l) REQUIRED.set(v, (l = Object.entries(v.required)));
+  return l;
+}
+
+/**
+ * Protocol conformance, frame by frame. Audio deltas are checked from the scanner's spans (ids, indexes,
+ * the delta's presence), never parsed; other events are parsed once. State is per open response, item and
+ * part, plus the set of event ids seen.
+ */
+export class Checker {
+  readonly findings: Finding[] = [];
+  readonly counts: Partial<Record<Rule, number>> = {};
+  private ga: boolean | null = null;
+  private readonly betaSeen = new Map<string, { first: Frame; n: number }>();
+  private firstGaRenamed: Frame | null = null;
+  private firstBetaRenamed: Frame | null = null;
+  private readonly ids = new Set<string>();
+  private readonly created = new Map<string, Frame>();
+  private readonly outputs = new Map<string, string>(); // response_id:output_index → item_id
+  private readonly respOfItem = new Map<string, string>();
+  private readonly partsAdded = new Set<string>(); // item_id:content_index
+  private readonly itemsWithParts = new Set<string>();
+  private readonly streams = new Map<string, string>(); // done-type|item|part → deltas so far
+  private readonly doneKeys = new Set<string>();
+
+  constructor(private readonly limitPerRule = 1000) {}
+
+  private find(f: Frame, rule: Rule, message: string): void {
+    this.counts[rule] = (this.counts[rule] ?? 0) + 1;
+    if (this.counts[rule]! <= this.limitPerRule) this.findings.push({ source: f.source, line: f.line, rule, severity: RULES[rule].severity, message });
+  }
+
+  add(f: Frame): void {
+    if (f.kind !== 'event') return;
+    const tag = f.tag;
+    if (!tag.known) {
+      this.find(f, 'unknown-type', `unknown type "${f.type}"; did you mean "${nearestType(f.type)}"?`);
+      return;
+    }
+    const type = tag.variant.type;
+    const audio = type === 'response.output_audio.delta' || type === 'input_audio_buffer.append';
+    const e = audio ? null : f.tryJson();
+    if (!audio && (e === undefined || e === null)) return;
+
+    if (type === 'session.created' && this.ga === null) {
+      const s = e.session;
+      this.ga = s?.type === 'realtime' || s?.type === 'transcription' || (s?.audio !== undefined && s?.modalities === undefined);
+    }
+    this.names(f);
+    this.fields(f, e);
+    const id = f.field('event_id');
+    if (id !== undefined && f.direction === 'server') {
+      if (this.ids.has(id)) this.find(f, 'duplicate-event-id', `event_id "${id}" was used before`);
+      else if (this.ids.size < MAX_IDS) this.ids.add(id);
+    }
+    this.order(f, type, e);
+  }
+
+  private names(f: Frame): void {
+    const v = f.tag.variant;
+    // session.* kept their names; transcription_session.* were separate beta events, not renames.
+    if (!v.aliases.length || v.family === 'session') return;
+    if (f.tag.alias !== null) {
+      this.firstBetaRenamed ??= f;
+      const seen = this.betaSeen.get(f.tag.alias);
+      if (seen) seen.n++;
+      else this.betaSeen.set(f.tag.alias, { first: f, n: 1 });
+    } else {
+      this.firstGaRenamed ??= f;
+    }
+  }
+
+  private fields(f: Frame, e: any): void {
+    const v = f.tag.variant;
+    const skip = this.ga === false ? BETA_OPTIONAL[v.type] ?? [] : [];
+    for (const [name, want] of requiredList(v)) {
+      if (skip.includes(name)) continue;
+      let kind: ReturnType<typeof kindOf> | 'absent' | 'unchecked';
+      if (e === null) kind = this.spanKind(f, name);
+      else kind = name in e ? kindOf(e[name]) : 'absent';
+      if (kind === 'absent') this.find(f, 'missing-field', `${f.type} has no "${name}" (${want})`);
+      else if (kind !== 'unchecked' && !fits(kind, want)) this.find(f, 'field-type', `${f.type}: "${name}" is ${kind}, not ${want}`);
+    }
+  }
+
+  /** The kind of a field of an unparsed audio frame, from the scanner's spans. */
+  private spanKind(f: Frame, name: string): ReturnType<typeof kindOf> | 'absent' | 'unchecked' {
+    switch (name) {
+      case 'event_id': case 'response_id': case 'item_id': case 'delta': case 'audio': {
+        const k = f.fieldKind(name);
+        return k === 'other' ? 'unchecked' : k;
+      }
+      case 'output_index': case 'content_index': {
+        const n = f.index(name);
+        return n === undefined ? 'absent' : n === null ? 'unchecked' : 'integer';
+      }
+      default:
+        return 'unchecked';
+    }
+  }
+
+  private order(f: Frame, type: string, e: any): void {
+    const respId = e ? e.response_id : f.field('response_id');
+    const itemId = e ? e.item_id : f.field('item_id');
+    const outIdx = e ? e.output_index : f.index('output_index');
+    const partIdx = e ? e.content_index : f.index('content_index');
+    switch (type) {
+      case 'response.created':
+        if (typeof e.response?.id === 'string') this.created.set(e.response.id, f);
+        return;
+      case 'response.done': {
+        const id = e.response?.id;
+        if (typeof id !== 'string') return;
+        if (!this.created.has(id)) this.find(f, 'done-without-created', `response.done for ${id}, which was never created`);
+        this.created.delete(id);
+        return;
+      }
+      case 'response.output_item.added':
+        // Without a usable index (already reported as a field problem) the item's events are not cross-checked.
+        if (typeof e.item?.id === 'string' && Number.isInteger(e.output_index)) {
+          this.outputs.set(`${e.response_id}:${e.output_index}`, e.item.id);
+          this.respOfItem.set(e.item.id, e.response_id);
+        }
+        return;
+      case 'response.content_part.added':
+        this.partsAdded.add(`${e.item_id}:${e.content_index}`);
+        this.itemsWithParts.add(e.item_id);
+        break;
+    }
+    // Indexes: an event naming a response, an output index and an item must agree with output_item.added.
+    if (typeof respId === 'string' && typeof itemId === 'string' && typeof outIdx === 'number' && type !== 'response.output_item.added') {
+      const expected = this.outputs.get(`${respId}:${outIdx}`);
+      if (this.respOfItem.get(itemId) === respId && expected !== itemId) {
+        this.find(f, 'index-mismatch', `output_index ${outIdx} of ${respId} is ${expected ?? 'no item'}, not ${itemId}`);
+      } else if (typeof partIdx === 'number' && this.itemsWithParts.has(itemId) && !this.partsAdded.has(`${itemId}:${partIdx}`) && type !== 'response.content_part.added') {
+        this.find(f, 'index-mismatch', `content_index ${partIdx} of ${itemId} was never added (response.content_part.added)`);
+      }
+    }
+    const stream = STREAMS[type];
+    if (!stream || typeof itemId !== 'string') return;
+    const key = `${stream.done}|${itemId}|${type.includes('function_call') || type.includes('mcp_call') ? '' : partIdx}`;
+    if (stream.delta) {
+      if (this.doneKeys.has(key)) this.find(f, 'delta-after-done', `${f.type} for ${itemId} after its ${stream.done}`);
+      if (stream.field) this.streams.set(key, (this.streams.get(key) ?? '') + (typeof e?.delta === 'string' ? e.delta : ''));
+      return;
+    }
+    this.doneKeys.add(key);
+    const deltas = this.streams.get(key);
+    this.streams.delete(key);
+    const final = stream.field ? e?.[stream.field] : undefined;
+    if (deltas !== undefined && typeof final === 'string' && final !== deltas) {
+      const show = (s: string) => JSON.stringify(s.length > 60 ? s.slice(0, 57) + '…' : s);
+      this.find(f, 'text-mismatch', `${stream.field} ${show(final)} differs from its deltas joined: ${show(deltas)}`);
+    }
+  }
+
+  /** Findings that need the whole capture: names, responses never done. Sorted by place. */
+  finish(): Finding[] {
+    if (this.ga === true) {
+      for (const [alias, { first, n }] of this.betaSeen) {
+        this.find(first, 'beta-name', `"${alias}" is the beta name of ${BETA_ALIASES[alias as keyof typeof BETA_ALIASES]} in a GA session (${n} time${n === 1 ? '' : 's'})`);
+      }
+    }
+    if (this.firstGaRenamed && this.firstBetaRenamed) {
+      const later = this.firstGaRenamed.seq > this.firstBetaRenamed.seq ? this.firstGaRenamed : this.firstBetaRenamed;
+      this.find(later, 'mixed-names', `GA and beta names in one capture: "${this.firstGaRenamed.type}" and "${this.firstBetaRenamed.type}"`);
+    }
+    for (const [id, f] of this.created) this.find(f, 'never-done', `${id} was created but never done`);
+    return this.findings.sort((a, b) => (a.source === b.source ? a.line - b.line : 0));
+  }
+}
