@@ -47,7 +47,8 @@ const HELP_FOOTER = `
 Exit codes:
   0    success (also when the reader of stdout goes away, as with | head)
   1    runtime failure: a source cannot be read or connected to, a lost or failed
-       connection, --timeout passed, --strict found malformed lines
+       connection, --timeout passed, --strict found malformed lines, check found
+       an error, audio found no audio
   2    usage error: unknown command or option, bad option value, missing API key
   130  interrupted by Ctrl-C (143 by SIGTERM), after a clean flush
 
@@ -117,7 +118,7 @@ async function makeCtx(io: Io, colorFlag: boolean | undefined): Promise<Ctx> {
 
 function buildProgram(r: Runner): Command {
   const program = new Command('rtev')
-    .description('Inspect, filter, count and record OpenAI Realtime API event streams.')
+    .description('Inspect, record, replay and analyse OpenAI Realtime API event streams.')
     .version(version(), '-V, --version')
     .exitOverride()
     .configureOutput({

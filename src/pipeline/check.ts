@@ -8,7 +8,7 @@ export const RULES = {
   'unknown-type': { severity: 'error', about: 'a type the catalogue does not know (the nearest known type is suggested)' },
   'beta-name': { severity: 'warning', about: 'a beta-era name in a GA session' },
   'mixed-names': { severity: 'warning', about: 'GA and beta names of renamed events in one capture' },
-  'missing-field': { severity: 'error', about: 'a required field is missing (PROTOCOL.md §2.2, §2.5)' },
+  'missing-field': { severity: 'error', about: 'a required field is missing (as the API reference requires it)' },
   'field-type': { severity: 'error', about: 'a required field has the wrong JSON type' },
   'delta-after-done': { severity: 'error', about: 'a delta after the done of its item and part' },
   'done-without-created': { severity: 'error', about: 'a response.done with no response.created before it' },
