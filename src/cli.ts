@@ -360,6 +360,12 @@ export async function run(): Promise<void> {
   });
   // The process title shows no arguments: a --header or a URL may carry a key.
   process.title = 'rtev';
+  // Whatever slips through is one line, never a stack trace (RTEV_DEBUG=1 shows it).
+  process.on('unhandledRejection', (e) => {
+    process.stderr.write(`rtev: internal error: ${(e as Error)?.message ?? e}\n`);
+    if (process.env.RTEV_DEBUG) process.stderr.write(`${(e as Error)?.stack}\n`);
+    process.exit(1);
+  });
   try {
     process.exitCode = await main(process.argv.slice(2), processIo());
   } catch (e) {

@@ -34,6 +34,13 @@ describe('rtev as a subprocess', () => {
     expect(r).toMatchObject({ code: 1, stdout: '', stderr: 'rtev: missing.jsonl: no such file\n' });
   });
 
+  it('names each source it cannot read, reads the others, and exits 1', async () => {
+    const r = await rtevProcess(['stats', '--json', 'missing.jsonl', tmp(), fixture('spec-ga-server-events.jsonl')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^rtev: missing\.jsonl: no such file\nrtev: \/\S+: is a directory\n$/);
+    expect(JSON.parse(r.stdout).events).toBe(46);
+  });
+
   it('exits 1 with --strict when a line is malformed, 0 without', async () => {
     const input = '{"type":"error","event_id":"e","error":{}}\nnope\n';
     expect((await rtevProcess(['cat', '--strict', '-'], { input })).code).toBe(1);

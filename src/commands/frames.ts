@@ -1,5 +1,5 @@
 import type { Frame } from '../events/frame.js';
-import { readFrames, SourceError } from '../sources/read.js';
+import { readFrames, type SourceError } from '../sources/read.js';
 import { MalformedReport } from '../sources/report.js';
 import { EXIT, type Ctx } from './context.js';
 
@@ -16,16 +16,15 @@ export interface ReadRun {
 export async function visitFrames(sources: string[], ctx: Ctx, strict: boolean, visit: (f: Frame) => boolean | void): Promise<ReadRun> {
   const report = new MalformedReport((line) => ctx.say(line));
   let code: number = EXIT.ok;
-  try {
-    outer: for await (const batch of readFrames(sources, { stdin: ctx.io.stdin, report })) {
-      for (const f of batch) if (visit(f) === false) break outer;
-      await ctx.out.maybeFlush();
-      if (ctx.out.closed) break;
-    }
-  } catch (e) {
-    if (!(e instanceof SourceError)) throw e;
+  // A source that cannot be read is named and makes the exit code 1; the other sources are still read.
+  const onSourceError = (e: SourceError) => {
     ctx.say(`rtev: ${e.message}`);
     code = EXIT.failure;
+  };
+  outer: for await (const batch of readFrames(sources, { stdin: ctx.io.stdin, report, onSourceError })) {
+    for (const f of batch) if (visit(f) === false) break outer;
+    await ctx.out.maybeFlush();
+    if (ctx.out.closed) break;
   }
   report.finish();
   if (strict && report.count > 0 && code === EXIT.ok) {

@@ -16,27 +16,27 @@ function str(buf: Buffer, sp: Spans, slot: Slot): string | null | undefined {
 
 /**
  * The type string at a span, interned: the same bytes give the same string object, without a slice per line,
- * and the catalogue's Map finds a string it has hashed before at once. Keyed by a hash of the bytes, checked
- * byte for byte; bounded, since a hostile stream may send endless distinct types.
+ * and the catalogue's Map finds a string it has hashed before at once. Candidates are kept by length and
+ * compared byte for byte from the end (types differ mostly there); bounded, since a hostile stream may send
+ * endless distinct types.
  */
-const interned = new Map<number, { bytes: Buffer; type: string }>();
+const byLength: { bytes: Buffer; type: string }[][] = Array.from({ length: 81 }, () => []);
+let internedCount = 0;
 function typeAt(buf: Buffer, sp: Spans, slot: Slot): string | null | undefined {
   const s = sp.start(slot);
   if (s < 0) return undefined;
   if (buf[s] !== 0x22) return null;
   const e = sp.end(slot);
-  if (sp.escaped(slot) !== 0 || e - s > 80) return spanString(buf, s, e, sp.escaped(slot));
-  let h = 0x811c9dc5;
-  for (let i = s + 1; i < e - 1; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
-  const hit = interned.get(h);
-  if (hit !== undefined && hit.bytes.length === e - s - 2) {
-    const b = hit.bytes;
-    let same = true;
-    for (let i = 0; i < b.length; i++) if (b[i] !== buf[s + 1 + i]) { same = false; break; }
-    if (same) return hit.type;
+  const len = e - s - 2;
+  if (sp.escaped(slot) !== 0 || len > 80) return spanString(buf, s, e, sp.escaped(slot));
+  const candidates = byLength[len]!;
+  outer: for (let c = 0; c < candidates.length; c++) {
+    const b = candidates[c]!.bytes;
+    for (let i = len - 1; i >= 0; i--) if (b[i] !== buf[s + 1 + i]) continue outer;
+    return candidates[c]!.type;
   }
   const type = spanString(buf, s, e, 0);
-  if (interned.size < 4096) interned.set(h, { bytes: Buffer.from(buf.subarray(s + 1, e - 1)), type });
+  if (internedCount < 4096) { candidates.push({ bytes: Buffer.from(buf.subarray(s + 1, e - 1)), type }); internedCount++; }
   return type;
 }
 

@@ -106,8 +106,11 @@ function skipValue(buf: Buffer, i: number, end: number): number {
 }
 
 /** Skip a nested object or array, checking that brackets match and strings close. */
+// One stack for all nested values, reused: allocating one per value showed up in profiles.
+let stack = new Uint8Array(256);
+
 function skipNested(buf: Buffer, i: number, end: number): number {
-  const stack: number[] = [];
+  let depth = 0;
   let j = i;
   while (j < end) {
     const c = buf[j]!;
@@ -116,11 +119,12 @@ function skipNested(buf: Buffer, i: number, end: number): number {
       if (j < 0) return -1;
       continue;
     }
-    if (c === LBRACE || c === LBRACK) stack.push(c);
-    else if (c === RBRACE || c === RBRACK) {
-      const open = stack.pop();
-      if (open !== (c === RBRACE ? LBRACE : LBRACK)) { scanError = 'mismatched brackets'; return -1; }
-      if (stack.length === 0) return j + 1;
+    if (c === LBRACE || c === LBRACK) {
+      if (depth === stack.length) { const bigger = new Uint8Array(depth * 2); bigger.set(stack); stack = bigger; }
+      stack[depth++] = c;
+    } else if (c === RBRACE || c === RBRACK) {
+      if (depth === 0 || stack[--depth] !== (c === RBRACE ? LBRACE : LBRACK)) { scanError = 'mismatched brackets'; return -1; }
+      if (depth === 0) return j + 1;
     } else if (!(isWs(c) || c === COMMA || c === COLON || LITERAL[c])) {
       scanError = `unexpected character '${String.fromCharCode(c)}'`;
       return -1;

@@ -26,7 +26,9 @@ async function* readFileChunks(path: string, ahead = 2): AsyncGenerator<Buffer> 
     let pos = 0;
     const pending: Promise<{ bytesRead: number; buffer: Buffer }>[] = [];
     const issue = () => {
-      pending.push(fh.read(Buffer.allocUnsafe(CHUNK), 0, CHUNK, pos));
+      const read = fh.read(Buffer.allocUnsafe(CHUNK), 0, CHUNK, pos);
+      read.catch(() => {}); // a read ahead may fail (a directory) before it is awaited; awaiting it reports that
+      pending.push(read);
       pos += CHUNK;
     };
     for (let i = 0; i < ahead; i++) issue();

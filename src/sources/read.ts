@@ -14,6 +14,8 @@ export interface ReadOptions {
   report: MalformedReport;
   maxLineBytes?: number;
   maxDocBytes?: number;
+  /** A source that cannot be read: reported, and the others are still read. Without it, readFrames throws. */
+  onSourceError?: (e: SourceError) => void;
 }
 
 /** A source that cannot be read at all (missing file, unreadable document): one line, exit 1. */
@@ -26,9 +28,14 @@ export class SourceError extends Error {}
 export async function* readFrames(specs: readonly string[], opts: ReadOptions): AsyncGenerator<Frame[]> {
   let seq = 0;
   for (const spec of specs.length ? specs : ['-']) {
-    for await (const batch of readSource(spec, opts)) {
-      for (const f of batch) f.seq = ++seq;
-      yield batch;
+    try {
+      for await (const batch of readSource(spec, opts)) {
+        for (const f of batch) f.seq = ++seq;
+        yield batch;
+      }
+    } catch (e) {
+      if (!(e instanceof SourceError) || !opts.onSourceError) throw e;
+      opts.onSourceError(e);
     }
   }
 }
