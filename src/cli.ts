@@ -116,6 +116,16 @@ async function makeCtx(io: Io, colorFlag: boolean | undefined): Promise<Ctx> {
   };
 }
 
+/**
+ * A command's action: build the context (colour from its --color/--no-color), load the command module only
+ * now, and keep its exit code. Commander passes the positional argument, then the options.
+ */
+function act<A>(r: Runner, run: (ctx: Ctx, arg: A, opts: any) => Promise<number>) {
+  return async (arg: A, opts: { color?: boolean }) => {
+    r.code = await run(await makeCtx(r.io, opts.color), arg, opts);
+  };
+}
+
 function buildProgram(r: Runner): Command {
   const program = new Command('rtev')
     .description('Inspect, record, replay and analyse OpenAI Realtime API event streams.')
@@ -135,11 +145,7 @@ function buildProgram(r: Runner): Command {
     .option('--all', 'print every audio delta instead of collapsing runs')
     .option('--wide', 'never cut long values to the terminal width')
     .addHelpText('after', HELP_FOOTER)
-    .action(async (sources: string[], opts) => {
-      const ctx = await makeCtx(r.io, opts.color);
-      const { runCat } = await import('./commands/cat.js');
-      r.code = await runCat(sources, opts, ctx);
-    });
+    .action(act(r, async (ctx, sources: string[], opts) => (await import('./commands/cat.js')).runCat(sources, opts, ctx)));
 
   withFilterOptions(withReadOptions(program.command('filter').description('select events; writes the selected input lines unchanged')))
     .option('-n, --limit <n>', 'stop after N selected events', count)
@@ -150,21 +156,13 @@ function buildProgram(r: Runner): Command {
     .option('--all', 'with --pretty, every audio delta')
     .option('--wide', 'with --pretty, never cut long values')
     .addHelpText('after', HELP_FOOTER)
-    .action(async (sources: string[], opts) => {
-      const ctx = await makeCtx(r.io, opts.color);
-      const { runFilter } = await import('./commands/filter.js');
-      r.code = await runFilter(sources, opts, ctx);
-    });
+    .action(act(r, async (ctx, sources: string[], opts) => (await import('./commands/filter.js')).runFilter(sources, opts, ctx)));
 
   withFilterOptions(withReadOptions(program.command('stats').description('summarise captures: counts, responses, tokens, audio, latency, errors')))
     .option('--json', 'one JSON object with the documented keys')
     .option('--by-file', 'a summary for each source, then the combined one')
     .addHelpText('after', HELP_FOOTER)
-    .action(async (sources: string[], opts) => {
-      const ctx = await makeCtx(r.io, opts.color);
-      const { runStats } = await import('./commands/stats.js');
-      r.code = await runStats(sources, opts, ctx);
-    });
+    .action(act(r, async (ctx, sources: string[], opts) => (await import('./commands/stats.js')).runStats(sources, opts, ctx)));
 
   const liveOptions = (cmd: Command) => cmd
     .option('--call-id <id>', 'watch a WebRTC or SIP call: the sideband connection ?call_id=ID')
@@ -231,22 +229,14 @@ function buildProgram(r: Runner): Command {
     .option('--markdown', 'Markdown')
     .option('--json', 'a JSON array of turns')
     .addHelpText('after', HELP_FOOTER)
-    .action(async (sources: string[], opts) => {
-      const ctx = await makeCtx(r.io, opts.color);
-      const { runTranscript } = await import('./commands/transcript.js');
-      r.code = await runTranscript(sources, opts, ctx);
-    });
+    .action(act(r, async (ctx, sources: string[], opts) => (await import('./commands/transcript.js')).runTranscript(sources, opts, ctx)));
 
   withReadOptions(program.command('audio').description('rebuild the audio as WAV files: one per response, or --join one for the session'))
     .requiredOption('-o, --output <dir>', 'the folder to write the WAV files to')
     .option('--join', 'one WAV for the whole session, with silence where time passed')
     .option('--input', "the user's audio, from the client's input_audio_buffer.append frames")
     .addHelpText('after', HELP_FOOTER)
-    .action(async (sources: string[], opts) => {
-      const ctx = await makeCtx(r.io, opts.color);
-      const { runAudio } = await import('./commands/audio.js');
-      r.code = await runAudio(sources, opts, ctx);
-    });
+    .action(act(r, async (ctx, sources: string[], opts) => (await import('./commands/audio.js')).runAudio(sources, opts, ctx)));
 
   withReadOptions(program.command('check').description('protocol conformance: unknown types, required fields, order, deltas vs done, duplicate ids'))
     .option('--json', 'one JSON object per finding: {file, line, rule, severity, message}')
@@ -256,11 +246,7 @@ ${Object.entries(RULES).map(([id, r]) => `  ${id.padEnd(22)} ${r.severity.padEnd
 
 Exit 1 when an error is found (warnings alone exit 0).
 ${HELP_FOOTER}`)
-    .action(async (sources: string[], opts) => {
-      const ctx = await makeCtx(r.io, opts.color);
-      const { runCheck } = await import('./commands/check.js');
-      r.code = await runCheck(sources, opts, ctx);
-    });
+    .action(act(r, async (ctx, sources: string[], opts) => (await import('./commands/check.js')).runCheck(sources, opts, ctx)));
 
   program.command('replay')
     .description('serve a capture as a realtime server on loopback: each client gets the server frames, spaced as recorded')
@@ -276,11 +262,7 @@ ${HELP_FOOTER}`)
     .option('--color', 'colour even when stdout is not a terminal')
     .option('--no-color', 'never colour')
     .addHelpText('after', HELP_FOOTER)
-    .action(async (source: string, opts) => {
-      const ctx = await makeCtx(r.io, opts.color);
-      const { runReplay } = await import('./commands/replay.js');
-      r.code = await runReplay(source, opts, ctx);
-    });
+    .action(act(r, async (ctx, source: string, opts) => (await import('./commands/replay.js')).runReplay(source, opts, ctx)));
 
   program.command('demo')
     .description('replay a recording on a free local port and watch it live (the bundled sample by default; no API key)')
@@ -288,11 +270,7 @@ ${HELP_FOOTER}`)
     .option('--speed <x>', 'replay speed', '4')
     .option('--color', 'colour even when stdout is not a terminal')
     .option('--no-color', 'never colour')
-    .action(async (file: string, opts) => {
-      const ctx = await makeCtx(r.io, opts.color);
-      const { runDemo } = await import('./commands/demo.js');
-      r.code = await runDemo(file, { speed: opts.speed, version: version() }, ctx);
-    });
+    .action(act(r, async (ctx, file: string, opts) => (await import('./commands/demo.js')).runDemo(file, { speed: opts.speed, version: version() }, ctx)));
 
   program
     .command('types')
@@ -301,9 +279,7 @@ ${HELP_FOOTER}`)
     .option('--color', 'colour even when stdout is not a terminal')
     .option('--no-color', 'never colour')
     .action(async (opts) => {
-      const ctx = await makeCtx(r.io, opts.color);
-      const { runTypes } = await import('./commands/types.js');
-      r.code = await runTypes(opts, ctx);
+      r.code = await (await import('./commands/types.js')).runTypes(opts, await makeCtx(r.io, opts.color));
     });
 
   return program;
