@@ -132,7 +132,12 @@ describe('record and tail against a live server', () => {
     expect(c.code).toBe(1);
     expect(c.stdout).toContain('invalid_request_error invalid_model: bad model');
     expect(c.stderr).toBe('rtev: the server closed the connection with 4000 (request shape (model, URL or headers)): invalid_request_error.invalid_model\n');
-    for (const r of [a, b, c]) expect(r.stderr).not.toMatch(/\n\s+at /);
+    // TLS: wss:// to a server that speaks plain ws on loopback fails the handshake.
+    const plain = await serve({ frames: [] });
+    const d = await background(['tail', plain.url.replace('ws://', 'wss://'), '--no-record'], dir).done;
+    expect(d.code).toBe(1);
+    expect(d.stderr).toMatch(/^rtev: cannot connect to wss:\/\/127\.0\.0\.1:\d+\/v1\/realtime\?model=gpt-realtime: TLS error with 127\.0\.0\.1: EPROTO wrong version number\n$/);
+    for (const r of [a, b, c, d]) expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('on SIGINT flushes, writes the closing meta line, prints a summary and exits 130', async () => {

@@ -117,6 +117,16 @@ describe('rtev replay', () => {
   });
 });
 
+describe('rtev demo', () => {
+  it('replays the bundled recording and shows it live, with no API key', async () => {
+    const r = await rtevProcess(['demo', '--speed', 'max'], { env: { OPENAI_API_KEY: '' } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^rtev: demo: replaying .*sample\.jsonl at ws:\/\/127\.0\.0\.1:\d+/);
+    expect(r.stdout.match(/↓ response\.done /g)).toHaveLength(5);
+    expect(r.stdout).toMatch(/↓ response\.output_audio\.delta +resp_\S+ item_\S+ ×\d+, [\d.]+ s audio/);
+  });
+});
+
 describe('tail sends client events', () => {
   const session = (turn: object | null, format = { type: 'audio/pcm', rate: 24000 }) => JSON.stringify({ type: 'session.created', event_id: 'e', session: { type: 'realtime', audio: { input: { format, turn_detection: turn } } } });
   const wav = (rate: number, channels: number, seconds: number) => {

@@ -52,7 +52,11 @@ function networkMessage(e: NodeJS.ErrnoException & { reason?: string }, host: st
     case 'ECONNRESET': return { message: `connection reset by ${host}`, retryable: true };
     case 'EHOSTUNREACH': case 'ENETUNREACH': return { message: `${host} is unreachable`, retryable: true };
     default:
-      if (/CERT|SSL|TLS|EPROTO|self.signed/i.test(`${e.code} ${e.message}`)) return { message: `TLS error with ${host}: ${e.message}`, retryable: false };
+      if (/CERT|SSL|TLS|EPROTO|self.signed/i.test(`${e.code} ${e.message}`)) {
+        // OpenSSL's text names its source file and line; keep only the reason.
+        const reason = /:([a-z0-9_]+:[^:]+?)(?::\.\.\/|:$|$)/i.exec(e.message)?.[1]?.replace(/^[a-z0-9_]+:/i, '') ?? e.message;
+        return { message: `TLS error with ${host}: ${e.code && !/^ERR_/.test(e.code) ? `${e.code} ` : ''}${reason}`.trim(), retryable: false };
+      }
       return { message: `${e.message || e.code || 'connection failed'}`, retryable: true };
   }
 }
