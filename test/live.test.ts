@@ -43,11 +43,11 @@ function background(args: string[], cwd: string, env: Record<string, string> = {
   return { child, done, out: () => stdout };
 }
 
-const until = async (cond: () => boolean, ms = 5000) => {
+const until = async (cond: () => boolean, ms = 5000, every = 20) => {
   const t0 = Date.now();
   while (!cond()) {
     if (Date.now() - t0 > ms) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, every));
   }
 };
 
@@ -179,7 +179,7 @@ describe('record and tail against a live server', () => {
     for (let i = 0; i < 3; i++) {
       const t0 = Date.now();
       srv2.send(ev('session.created', { session: { n: i } }));
-      await until(() => readFileSync(file2, 'utf8').includes(`{"n":${i}}`), 1000);
+      await until(() => readFileSync(file2, 'utf8').includes(`{"n":${i}}`), 1000, 5);
       expect(Date.now() - t0).toBeLessThan(100);
     }
     q.child.kill('SIGKILL');

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 /** The recording file cannot be opened (it exists, or the folder is not writable): exit 1. */
 export class RecordError extends Error {}
 
-const FLUSH_MS = 50;
+const FLUSH_MS = 20;
 const FLUSH_BYTES = 1 << 18;
 
 /** The default file: recordings/<UTC yyyy-mm-ddThh-mm-ss>_<host>.jsonl */
@@ -15,7 +15,7 @@ export function defaultRecordingPath(host: string, now = new Date()): string {
 
 /**
  * Appends recording lines to a file created with mode 0600. Lines are written with plain write(2) calls
- * at most 50 ms after they arrive (sooner when 256 KiB are waiting), so a frame is on disk within 100 ms and a
+ * at most 20 ms after they arrive (sooner when 256 KiB are waiting), so a frame is on disk within 100 ms and a
  * `kill -9` loses at most the line being written. No fsync: the page cache survives the process.
  */
 export class Recorder {
