@@ -45,7 +45,9 @@ function background(args: string[], cwd: string, env: Record<string, string> = {
 
 const until = async (cond: () => boolean, ms = 5000, every = 20) => {
   const t0 = Date.now();
-  while (!cond()) {
+  // A file read while rtev writes it may end in a partial line: that is "not yet", not a failure.
+  const ok = () => { try { return cond(); } catch { return false; } };
+  while (!ok()) {
     if (Date.now() - t0 > ms) throw new Error('timed out waiting');
     await new Promise((r) => setTimeout(r, every));
   }
