@@ -65,6 +65,13 @@ export async function tailFile(path: string, o: TailFileOptions, ctx: Ctx): Prom
     ctx.say(`rtev: ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
     return EXIT.failure;
   }
+  const magic = Buffer.alloc(2);
+  readSync(fd, magic, 0, 2, 0);
+  if (magic[0] === 0x1f && magic[1] === 0x8b) {
+    closeSync(fd);
+    ctx.say(`rtev: ${path}: a gzip file cannot be followed; drop -f to print its last events`);
+    return EXIT.usage;
+  }
   let offset = 0;
   let catchingUp = true;
   const splitter = () => new LineSplitter(MAX_LINE_BYTES, {
