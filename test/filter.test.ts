@@ -70,6 +70,15 @@ describe('rtev filter', () => {
     expect(real.stdout).toBe('54\n');
   });
 
+  it('still reports malformed lines among the lines --type skips, and gives the same lines as --json', async () => {
+    const input = `${CAPTURE}nope\n{"type":"error","event_id":"x","error":{}\n${LINES[7]}\n`;
+    const raw = await rtev(['filter', '--type', 'error'], { stdin: input });
+    expect(raw.stdout).toBe(`${LINES[7]}\n${LINES[7]}\n`);
+    expect(raw.stderr).toBe('stdin:12: not a JSON object\nstdin:13: invalid JSON: unexpected end of line (truncated?)\n');
+    const tagged = await rtev(['filter', '--type', 'error', '--json'], { stdin: input });
+    expect(tagged.stdout.trimEnd().split('\n').map((l) => JSON.parse(l).seq)).toEqual([8, 12]);
+  });
+
   it('passes lines through byte for byte, CRLF and odd spacing included', async () => {
     const input = '{ "type" : "error", "event_id":"e", "error":{} }\r\n{"type":"response.done","event_id":"é","response":{}}\n';
     const r = await rtev(['filter', '--type', 'error,response.done'], { stdin: input });

@@ -1,6 +1,6 @@
 import { frameWriter } from '../format/frame-writer.js';
 import type { TimeMode } from '../format/pretty.js';
-import { compileFilter, type FilterSpec } from '../pipeline/filter.js';
+import { compileFilter, compileTypePrefilter, type FilterSpec } from '../pipeline/filter.js';
 import { lineWidth } from './cat.js';
 import type { Ctx } from './context.js';
 import { visitFrames } from './frames.js';
@@ -30,12 +30,14 @@ export async function runFilter(sources: string[], o: FilterOptions, ctx: Ctx): 
     await ctx.out.flush();
     return 0;
   }
+  // Raw output has no sequence numbers, so lines of other types need not become frames at all.
+  const pre = o.pretty || o.json ? undefined : compileTypePrefilter(o) ?? undefined;
   const run = await visitFrames(sources, ctx, !!o.strict, (f) => {
     if (!keep(f)) return;
     n++;
     if (!o.count) w.write(f);
     return n < limit;
-  });
+  }, pre);
   w.end();
   if (o.count) ctx.out.write(`${n}\n`);
   await ctx.out.flush();

@@ -1,3 +1,4 @@
+import type { Tag } from '../events/catalogue.js';
 import type { Frame } from '../events/frame.js';
 import { readFrames, type SourceError } from '../sources/read.js';
 import { MalformedReport } from '../sources/report.js';
@@ -13,7 +14,11 @@ export interface ReadRun {
  * The loop every reading command shares: read every SOURCE, report malformed lines, hand each frame to
  * `visit` (which returns false to stop early), and keep stdout's back-pressure. Stops when stdout closes.
  */
-export async function visitFrames(sources: string[], ctx: Ctx, strict: boolean, visit: (f: Frame) => boolean | void): Promise<ReadRun> {
+export async function visitFrames(
+  sources: string[], ctx: Ctx, strict: boolean, visit: (f: Frame) => boolean | void,
+  /** Drop lines by type before frames are made (filter's raw output, stats): see compileTypePrefilter. */
+  keepTag?: (tag: Tag) => boolean,
+): Promise<ReadRun> {
   const report = new MalformedReport((line) => ctx.say(line));
   let code: number = EXIT.ok;
   // A source that cannot be read is named and makes the exit code 1; the other sources are still read.
@@ -21,7 +26,7 @@ export async function visitFrames(sources: string[], ctx: Ctx, strict: boolean, 
     ctx.say(`rtev: ${e.message}`);
     code = EXIT.failure;
   };
-  outer: for await (const batch of readFrames(sources, { stdin: ctx.io.stdin, report, onSourceError })) {
+  outer: for await (const batch of readFrames(sources, { stdin: ctx.io.stdin, report, onSourceError, keepTag })) {
     for (const f of batch) if (visit(f) === false) break outer;
     await ctx.out.maybeFlush();
     if (ctx.out.closed) break;

@@ -1,3 +1,4 @@
+import { classify, type Tag } from '../events/catalogue.js';
 import { Frame } from '../events/frame.js';
 import { scanObject, scanError, Spans, Slot, spanString } from './scan.js';
 
@@ -45,7 +46,11 @@ function typeAt(buf: Buffer, sp: Spans, slot: Slot): string | null | undefined {
  * a blank or meta line gives null; anything else gives the reason it is malformed. Never throws, and never
  * calls JSON.parse on the line.
  */
-export function classifyLine(source: string, lineNo: number, buf: Buffer, start: number, end: number): Frame | string | null {
+export function classifyLine(
+  source: string, lineNo: number, buf: Buffer, start: number, end: number,
+  /** Drop (as null) a valid line whose type fails this test, before a frame is made for it. */
+  keepTag?: (tag: Tag) => boolean,
+): Frame | string | null {
   let s = start, e = end;
   while (s < e && isWs(buf[s]!)) s++;
   while (e > s && isWs(buf[e - 1]!)) e--;
@@ -62,6 +67,7 @@ export function classifyLine(source: string, lineNo: number, buf: Buffer, start:
   const type = typeAt(buf, outer, Slot.type);
   if (type !== undefined) {
     if (type === null) return '"type" is not a string';
+    if (keepTag && !keepTag(classify(type))) return null;
     return new Frame(source, lineNo, buf, start, end, 'event', s, e, type, null, -1, -1, outer);
   }
 
@@ -77,12 +83,14 @@ export function classifyLine(source: string, lineNo: number, buf: Buffer, start:
     if (buf[es] !== 0x7b) return '"event" is not a JSON object';
     const t = typeAt(buf, inner, Slot.type);
     if (typeof t !== 'string') return 'the event has no string "type"';
+    if (keepTag && !keepTag(classify(t))) return null;
     return new Frame(source, lineNo, buf, start, end, 'event', es, outer.end(Slot.event), t, dir, tsS, tsE, inner);
   }
   for (const [slot, kind] of [[Slot.text, 'text'], [Slot.binary, 'binary']] as const) {
     const v = outer.start(slot);
     if (v >= 0) {
       if (buf[v] !== 0x22) return `"${kind}" is not a string`;
+      if (keepTag) return null; // text and binary frames have no type to match
       return new Frame(source, lineNo, buf, start, end, kind, v, outer.end(slot), '', dir, tsS, tsE, null);
     }
   }

@@ -1,4 +1,4 @@
-import { FAMILIES, VARIANTS, knownTypes, classify, type Variant } from '../events/catalogue.js';
+import { FAMILIES, VARIANTS, knownTypes, classify, type Tag, type Variant } from '../events/catalogue.js';
 import type { Frame } from '../events/frame.js';
 
 /** The filter options shared by `filter`, `cat` and `tail` (PRODUCT.md §4.3). */
@@ -58,11 +58,26 @@ function compileTypes(patterns: string[]): TypeMatcher {
   return { variants, raw };
 }
 
-function typeMatches(m: TypeMatcher, f: Frame): boolean {
-  if (f.tag.known) return m.variants.has(f.tag.variant);
-  if (f.kind !== 'event') return false;
-  for (const re of m.raw) if (re.test(f.type)) return true;
+function tagMatches(m: TypeMatcher, tag: Tag): boolean {
+  if (tag.known) return m.variants.has(tag.variant);
+  for (const re of m.raw) if (re.test(tag.variant.type)) return true;
   return false;
+}
+
+function typeMatches(m: TypeMatcher, f: Frame): boolean {
+  return f.kind === 'event' && tagMatches(m, f.tag);
+}
+
+/**
+ * The --type test alone, on a type's tag, for readers to drop lines before a frame is made. Only where
+ * nothing else depends on the frames dropped: not with --since/--until (their offsets count from the first
+ * frame). Null when it cannot help. The full filter still runs on what it keeps.
+ */
+export function compileTypePrefilter(spec: FilterSpec): ((tag: Tag) => boolean) | null {
+  const types = splitList(spec.type);
+  if (!types.length || spec.since !== undefined || spec.until !== undefined) return null;
+  const m = compileTypes(types);
+  return (tag) => tagMatches(m, tag);
 }
 
 /** An offset like `90s`, `2m`, `1.5h`, `500ms`, in milliseconds; null if it is not one. */

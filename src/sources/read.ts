@@ -1,3 +1,4 @@
+import type { Tag } from '../events/catalogue.js';
 import type { Frame } from '../events/frame.js';
 import { classifyLine } from '../pipeline/classify.js';
 import { documentLines } from './document.js';
@@ -14,6 +15,8 @@ export interface ReadOptions {
   report: MalformedReport;
   maxLineBytes?: number;
   maxDocBytes?: number;
+  /** Lines whose type fails this are dropped unread (see compileTypePrefilter). */
+  keepTag?: (tag: Tag) => boolean;
   /** A source that cannot be read: reported, and the others are still read. Without it, readFrames throws. */
   onSourceError?: (e: SourceError) => void;
 }
@@ -57,7 +60,7 @@ async function* readJsonl(name: string, input: AsyncIterable<Buffer>, opts: Read
   let batch: Frame[] = [];
   const splitter = new LineSplitter(maxLine, {
     line(buf, start, end, lineNo) {
-      const r = classifyLine(name, lineNo, buf, start, end);
+      const r = classifyLine(name, lineNo, buf, start, end, opts.keepTag);
       if (typeof r === 'string') opts.report.add(`${name}:${lineNo}`, r);
       else if (r !== null) batch.push(r);
     },
@@ -87,7 +90,7 @@ async function* readDocument(name: string, input: AsyncIterable<Buffer>, opts: R
   const batch: Frame[] = [];
   for (const { n, text } of doc.lines) {
     const buf = Buffer.from(text);
-    const r = classifyLine(name, n, buf, 0, buf.length);
+    const r = classifyLine(name, n, buf, 0, buf.length, opts.keepTag);
     if (typeof r === 'string') opts.report.add(`${name}:${n}`, r);
     else if (r !== null) batch.push(r);
   }
