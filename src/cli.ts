@@ -180,7 +180,7 @@ function buildProgram(r: Runner): Command {
     .option('--record <file>', 'record to this file (default recordings/<UTC time>_<host>.jsonl)')
     .option('--no-record', 'do not record')
     .option('--exit-after <pattern>', 'end (exit 0) after the first event of this type')
-    .option('--timeout <seconds>', 'with --exit-after: exit 1 if nothing matched by then', count)
+    .option('--timeout <seconds>', 'end after this long: exit 0, or with --exit-after exit 1 if nothing matched by then', count)
     .option('--send <event>', 'after session.created, send client events: JSON, or a file of JSONL or a JSON array (repeatable)', collect)
     .option('--say <text>', 'send a user text message and response.create (repeatable)', collect)
     .option('--audio <file.wav>', 'stream a WAV file as input_audio_buffer.append, in real time (repeatable)', collect)

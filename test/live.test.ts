@@ -203,6 +203,9 @@ describe('record and tail against a live server', () => {
     const r = await background(['tail', srv.url, '--exit-after', 'response.done', '--timeout', '1', '--no-record'], tmp()).done;
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('rtev: no response.done within 1 s\n');
+    const alone = await background(['tail', srv.url, '--timeout', '1', '--no-record'], tmp()).done;
+    expect(alone.code).toBe(0);
+    expect(alone.stderr).toMatch(/^rtev: 1 frame in 1\.\d+ s; ended after 1 s \(--timeout\)\n$/);
   });
 
   it('never overwrites an existing recording without --force', async () => {

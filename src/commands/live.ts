@@ -139,8 +139,9 @@ function makeDisplay(o: LiveOptions, ctx: Ctx): LiveDisplay | null {
 
 /** The summary line on stderr at the end of a recording. */
 function summary(ctx: Ctx, s: Session, rec: Recorder | null, how: string): void {
-  if (rec) ctx.say(`rtev: recorded ${rec.frames} frames (${bytes(rec.bytes)}) in ${seconds(s.elapsed())} to ${rec.path}; ${how}`);
-  else ctx.say(`rtev: ${s.seq} frames in ${seconds(s.elapsed())}; ${how}`);
+  const frames = (n: number) => `${n} frame${n === 1 ? '' : 's'}`;
+  if (rec) ctx.say(`rtev: recorded ${frames(rec.frames)} (${bytes(rec.bytes)}) in ${seconds(s.elapsed())} to ${rec.path}; ${how}`);
+  else ctx.say(`rtev: ${frames(s.seq)} in ${seconds(s.elapsed())}; ${how}`);
 }
 
 /** `tail` and `record` of a live WebSocket source. */
@@ -216,7 +217,7 @@ export async function runLive(source: string | undefined, o: LiveOptions, ctx: C
   const stopped = stop as typeof stop;
   const how = stopped === 'SIGINT' || stopped === 'SIGTERM' ? `interrupted (${stopped})`
     : stopped === 'match' ? `ended after ${o.exitAfter}`
-    : stopped === 'timeout' ? `no ${o.exitAfter ?? 'end'} within ${o.timeout} s`
+    : stopped === 'timeout' ? (o.exitAfter ? `no ${o.exitAfter} within ${o.timeout} s` : `ended after ${o.timeout} s (--timeout)`)
     : result.message;
   recorder?.meta({
     end: stopped ?? (result.ok ? 'closed' : 'failed'), code: result.code, reason: result.reason,
@@ -229,6 +230,11 @@ export async function runLive(source: string | undefined, o: LiveOptions, ctx: C
   }
   if (stopped === 'match') return EXIT.ok;
   if (stopped === 'timeout') {
+    // With --exit-after, the timeout means the awaited event never came; alone, it is just how long to watch.
+    if (!o.exitAfter) {
+      summary(ctx, session, recorder, how);
+      return EXIT.ok;
+    }
     ctx.say(`rtev: ${how}`);
     return EXIT.failure;
   }
