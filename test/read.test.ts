@@ -125,6 +125,14 @@ describe('readers', () => {
     ]);
   });
 
+  it('reads JSONL whose first line is cut short as JSONL, not as a broken document', async () => {
+    const p = write('cut.jsonl', `{"type":"error","event_id":"e","error":{"code":"tr\n${ev('error')}\n`);
+    const { frames, msgs } = await readAll([p]);
+    expect(frames.map((f) => f.line)).toEqual([2]);
+    expect(msgs).toEqual([`${p}:1: invalid JSON: unterminated string`]);
+    await expect(readAll([write('bad.har', '{\n  "log": {\n  "entries": [')])).rejects.toThrow(/not JSONL, and not a valid JSON document/);
+  });
+
   it('reports only the first 10 bad lines, then a count', async () => {
     const p = write('bad.jsonl', Array.from({ length: 25 }, () => 'nope').join('\n'));
     const { msgs, malformed } = await readAll([p]);

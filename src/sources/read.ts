@@ -55,7 +55,7 @@ async function* readSource(spec: string, opts: ReadOptions): AsyncGenerator<Fram
   }
 }
 
-async function* readJsonl(name: string, input: AsyncIterable<Buffer>, opts: ReadOptions): AsyncGenerator<Frame[]> {
+async function* readJsonl(name: string, input: AsyncIterable<Buffer> | Iterable<Buffer>, opts: ReadOptions): AsyncGenerator<Frame[]> {
   const maxLine = opts.maxLineBytes ?? MAX_LINE_BYTES;
   let batch: Frame[] = [];
   const splitter = new LineSplitter(maxLine, {
@@ -85,8 +85,16 @@ async function* readDocument(name: string, input: AsyncIterable<Buffer>, opts: R
     if (size > max) throw new SourceError(`${name}: a JSON document over the ${mib(max)} limit; convert it to JSONL (jq -c '.[]')`);
     parts.push(chunk);
   }
-  const doc = documentLines(Buffer.concat(parts, size).toString('utf8'));
-  if ('error' in doc) throw new SourceError(`${name}: ${doc.error}`);
+  const whole = Buffer.concat(parts, size);
+  const doc = documentLines(whole.toString('utf8'));
+  if ('error' in doc) {
+    // JSONL whose first line is cut short looked like a document: read it as JSONL after all.
+    if (/^\s*\{"[^\n]*\r?\n\s*\{"/.test(whole.toString('utf8', 0, Math.min(size, 1 << 20)))) {
+      yield* readJsonl(name, [whole], opts);
+      return;
+    }
+    throw new SourceError(`${name}: ${doc.error}`);
+  }
   const batch: Frame[] = [];
   for (const { n, text } of doc.lines) {
     const buf = Buffer.from(text);
