@@ -334,8 +334,9 @@ export async function run(): Promise<void> {
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(0);
   });
-  // The process title shows no arguments: a --header or a URL may carry a key.
-  process.title = 'rtev';
+  // The process title shows the command but no arguments: a --header or a URL may carry a key.
+  const command = process.argv[2];
+  process.title = command && /^[a-z]+$/.test(command) ? `rtev ${command}` : 'rtev';
   // Whatever slips through is one line, never a stack trace (RTEV_DEBUG=1 shows it).
   process.on('unhandledRejection', (e) => {
     process.stderr.write(`rtev: internal error: ${(e as Error)?.message ?? e}\n`);

@@ -249,6 +249,16 @@ describe('secrets and reconnection', () => {
     for (const out of [rec, r.stdout, r.stderr]) expect(out).not.toContain(KEY);
   });
 
+  it('keeps --header values out of the process title', async () => {
+    const srv = await serve({ frames: [], close: 'stay' });
+    const p = background(['tail', srv.url, '--no-record', '--header', `X-Api-Key: ${KEY}`], tmp());
+    await until(() => srv.clients() === 1);
+    expect(readFileSync(`/proc/${p.child.pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim()).toBe('rtev tail');
+    expect(srv.headers[0]!['x-api-key']).toBe(KEY);
+    p.child.kill('SIGINT');
+    expect((await p.done).code).toBe(130);
+  });
+
   it('--reconnect reconnects after a drop and records a meta line for it', async () => {
     let n = 0;
     const srv = await serve({ frames: [ev('session.created', { session: {} })], close: { code: 1011, reason: 'oops' } });
