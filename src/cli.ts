@@ -225,20 +225,20 @@ function buildProgram(r: Runner): Command {
       r.code = source === '-' ? await live.recordStdin(o, ctx) : await live.runLive(source, o, ctx);
     });
 
-  withReadOptions(program.command('transcript').description('the conversation as text: who said what, tool calls, interruptions, failures'))
+  withFilterOptions(withReadOptions(program.command('transcript').description('the conversation as text: who said what, tool calls, interruptions, failures')))
     .option('--markdown', 'Markdown')
     .option('--json', 'a JSON array of turns')
     .addHelpText('after', HELP_FOOTER)
     .action(act(r, async (ctx, sources: string[], opts) => (await import('./commands/transcript.js')).runTranscript(sources, opts, ctx)));
 
-  withReadOptions(program.command('audio').description('rebuild the audio as WAV files: one per response, or --join one for the session'))
+  withFilterOptions(withReadOptions(program.command('audio').description('rebuild the audio as WAV files: one per response, or --join one for the session')))
     .requiredOption('-o, --output <dir>', 'the folder to write the WAV files to')
     .option('--join', 'one WAV for the whole session, with silence where time passed')
     .option('--input', "the user's audio, from the client's input_audio_buffer.append frames")
     .addHelpText('after', HELP_FOOTER)
     .action(act(r, async (ctx, sources: string[], opts) => (await import('./commands/audio.js')).runAudio(sources, opts, ctx)));
 
-  withReadOptions(program.command('check').description('protocol conformance: unknown types, required fields, order, deltas vs done, duplicate ids'))
+  withFilterOptions(withReadOptions(program.command('check').description('protocol conformance: unknown types, required fields, order, deltas vs done, duplicate ids')))
     .option('--json', 'one JSON object per finding: {file, line, rule, severity, message}')
     .addHelpText('after', `
 Rules (severity):

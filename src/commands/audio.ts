@@ -5,10 +5,11 @@ import { WavFile } from '../audio/wav-file.js';
 import type { Frame } from '../events/frame.js';
 import { seconds } from '../format/summary.js';
 import { AudioFormats, type AudioFormat } from '../pipeline/audio-format.js';
+import { compileFilter, type FilterSpec } from '../pipeline/filter.js';
 import { EXIT, type Ctx } from './context.js';
 import { visitFrames } from './frames.js';
 
-export interface AudioOptions {
+export interface AudioOptions extends FilterSpec {
   output: string;
   join?: boolean;
   input?: boolean;
@@ -45,6 +46,7 @@ export async function runAudio(sources: string[], o: AudioOptions, ctx: Ctx): Pr
   let t0 = NaN;
   let lastKey = '';
   const wanted = o.input ? 'input_audio_buffer.append' : 'response.output_audio.delta';
+  const keep = compileFilter(o);
 
   const fileFor = (f: Frame, fmt: AudioFormat): WavFile => {
     if (o.join) {
@@ -62,9 +64,11 @@ export async function runAudio(sources: string[], o: AudioOptions, ctx: Ctx): Pr
   };
 
   const run = await visitFrames(sources, ctx, !!o.strict, (f) => {
+    // The session's formats and the start of time hold whatever the filter keeps.
     formats.observe(f);
     const t = f.time;
     if (Number.isNaN(t0) && !Number.isNaN(t)) t0 = t;
+    if (!keep(f)) return;
     if (f.tag.variant.type !== wanted || f.direction !== (o.input ? 'client' : 'server')) return;
     const fmt = o.input ? formats.input : formats.of(f);
     const b64 = o.input ? f.tryJson()?.audio : f.field('delta');

@@ -1,12 +1,14 @@
 import { safeStringify, escapeControls } from '../format/escape.js';
 import { Checker, RULES } from '../pipeline/check.js';
+import { compileFilter, type FilterSpec } from '../pipeline/filter.js';
 import { EXIT, type Ctx } from './context.js';
 import { visitFrames } from './frames.js';
 
 /** `rtev check`: one finding per line, `FILE:LINE: rule: message`; exit 1 when an error is found. */
-export async function runCheck(sources: string[], o: { json?: boolean; strict?: boolean }, ctx: Ctx): Promise<number> {
+export async function runCheck(sources: string[], o: FilterSpec & { json?: boolean; strict?: boolean }, ctx: Ctx): Promise<number> {
   const checker = new Checker();
-  const run = await visitFrames(sources, ctx, !!o.strict, (f) => checker.add(f));
+  const keep = compileFilter(o);
+  const run = await visitFrames(sources, ctx, !!o.strict, (f) => { if (keep(f)) checker.add(f); });
   const findings = checker.finish();
   const p = ctx.palette;
   for (const x of findings) {
