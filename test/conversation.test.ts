@@ -115,6 +115,10 @@ describe('rtev audio', () => {
       expect(w.rate).toBe(8000);
       expect(w.bytes).toBe(3200); // 1,600 samples
       for (let i = 0; i < 1600; i += 97) expect(w.data.readInt16LE(i * 2)).toBe(decode(coded[i]!));
+      // A filter that drops the session event still leaves its format in force.
+      const only = tmp();
+      await rtev(['audio', '-', '-o', only, '--type', 'response.output_audio.delta'], { stdin: lines });
+      expect(wavInfo(join(only, '1_r1.wav'))).toMatchObject({ rate: 8000, bytes: 3200 });
     }
   });
 
