@@ -1,4 +1,4 @@
-import { FAMILIES, VARIANTS, knownTypes, classify, type Tag, type Variant } from '../events/catalogue.js';
+import { FAMILIES, VARIANTS, knownTypes, classify, variantByName, type Tag, type Variant } from '../events/catalogue.js';
 import type { Frame } from '../events/frame.js';
 
 /** The filter options shared by `filter`, `cat` and `tail` (PRODUCT.md §4.3). */
@@ -50,7 +50,7 @@ function compileTypes(patterns: string[]): TypeMatcher {
     }
     const tag = classify(p);
     if (tag.known) { variants.add(tag.variant); continue; }
-    const byName = VARIANTS.find((v) => v.name === p);
+    const byName = variantByName(p);
     if (byName) { variants.add(byName); continue; }
     if (p === 'Unknown') { raw.push(/^/); continue; }
     raw.push(globRegex(p));
