@@ -87,12 +87,26 @@ function withFilterOptions(cmd: Command): Command {
     .option('--until <time>', 'keep events up to this ISO time or offset');
 }
 
-function withReadOptions(cmd: Command): Command {
+function withReadFlags(cmd: Command): Command {
   return cmd
-    .argument('[source...]', 'capture files (JSONL, recording, JSON array, HAR, gzip); - or nothing for stdin')
     .option('--strict', 'exit 1 if any line is malformed')
     .option('--color', 'colour even when stdout is not a terminal')
     .option('--no-color', 'never colour');
+}
+
+/** A command that reads captures: SOURCE…, --strict, colour, the filter options, and the footer. */
+function readingCommand(program: Command, name: string, description: string): Command {
+  const cmd = program.command(name).description(description)
+    .argument('[source...]', 'capture files (JSONL, recording, JSON array, HAR, gzip); - or nothing for stdin');
+  return withFilterOptions(withReadFlags(cmd)).addHelpText('after', HELP_FOOTER);
+}
+
+/** How frames are shown by cat, filter --pretty and tail. */
+function withDisplayOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--time <mode>', 'time column').choices(['abs', 'rel', 'delta', 'none']).default('abs'))
+    .option('--all', 'print every audio delta instead of collapsing runs')
+    .option('--wide', 'never cut long values to the terminal width');
 }
 
 /** A live source: a WebSocket URL, `openai`, nothing, or --call-id. Anything else is a file. */
@@ -134,34 +148,27 @@ function buildProgram(r: Runner): Command {
     .configureOutput({
       writeOut: (s) => r.io.stdout.write(s),
       writeErr: (s) => r.io.stderr.write(s),
+      // Usage errors read like every other rtev message.
+      outputError: (s, write) => write(s.replace(/^error: /, 'rtev: ')),
     })
     .showHelpAfterError('(rtev --help for usage)')
     .addHelpText('after', HELP_FOOTER);
 
-  withFilterOptions(withReadOptions(program.command('cat').description('pretty-print captures, one line per event')))
-    .addOption(new Option('--time <mode>', 'time column').choices(['abs', 'rel', 'delta', 'none']).default('abs'))
+  withDisplayOptions(readingCommand(program, 'cat', 'pretty-print captures, one line per event'))
     .option('--json', 'one tagged JSON line per event: {seq, ts, dir, variant, family, [alias], event}')
     .option('--raw', 'the input lines, unchanged')
-    .option('--all', 'print every audio delta instead of collapsing runs')
-    .option('--wide', 'never cut long values to the terminal width')
-    .addHelpText('after', HELP_FOOTER)
     .action(act(r, async (ctx, sources: string[], opts) => (await import('./commands/cat.js')).runCat(sources, opts, ctx)));
 
-  withFilterOptions(withReadOptions(program.command('filter').description('select events; writes the selected input lines unchanged')))
+  withDisplayOptions(readingCommand(program, 'filter', 'select events; writes the selected input lines unchanged'))
     .option('-n, --limit <n>', 'stop after N selected events', count)
     .option('--count', 'print only the number of selected events')
-    .option('--pretty', "print in cat's format instead of the raw lines")
+    .option('--pretty', "print in cat's format instead of the raw lines (then --time, --all, --wide apply)")
     .option('--json', 'tagged JSON lines, as cat --json')
-    .addOption(new Option('--time <mode>', 'time column with --pretty').choices(['abs', 'rel', 'delta', 'none']).default('abs'))
-    .option('--all', 'with --pretty, every audio delta')
-    .option('--wide', 'with --pretty, never cut long values')
-    .addHelpText('after', HELP_FOOTER)
     .action(act(r, async (ctx, sources: string[], opts) => (await import('./commands/filter.js')).runFilter(sources, opts, ctx)));
 
-  withFilterOptions(withReadOptions(program.command('stats').description('summarise captures: counts, responses, tokens, audio, latency, errors')))
+  readingCommand(program, 'stats', 'summarise captures: counts, responses, tokens, audio, latency, errors')
     .option('--json', 'one JSON object with the documented keys')
     .option('--by-file', 'a summary for each source, then the combined one')
-    .addHelpText('after', HELP_FOOTER)
     .action(act(r, async (ctx, sources: string[], opts) => (await import('./commands/stats.js')).runStats(sources, opts, ctx)));
 
   const liveOptions = (cmd: Command) => cmd
@@ -171,12 +178,9 @@ function buildProgram(r: Runner): Command {
     .option('--reconnect', 'reconnect when the connection ends, with capped exponential backoff')
     .option('--force', 'overwrite the recording file if it exists');
 
-  liveOptions(withFilterOptions(program.command('tail')
+  withDisplayOptions(liveOptions(withFilterOptions(withReadFlags(program.command('tail')
     .description('watch a live session (ws://, wss://, openai) while recording it; or the last events of a file')
-    .argument('[source]', 'wss://… or ws://… URL, openai (the default), or a capture file')
-    .option('--strict', 'exit 1 if any line of a file is malformed')
-    .option('--color', 'colour even when stdout is not a terminal')
-    .option('--no-color', 'never colour')))
+    .argument('[source]', 'wss://… or ws://… URL, openai (the default), or a capture file')))))
     .option('--record <file>', 'record to this file (default recordings/<UTC time>_<host>.jsonl)')
     .option('--no-record', 'do not record')
     .option('--exit-after <pattern>', 'end (exit 0) after the first event of this type')
@@ -187,10 +191,7 @@ function buildProgram(r: Runner): Command {
     .addOption(new Option('--audio-speed <speed>', 'how fast to stream --audio').choices(['real', 'max']).default('real'))
     .option('-n, --lines <n>', 'a file: print its last N events', count, 10)
     .option('-f, --follow', 'a file: keep printing events as they are appended')
-    .addOption(new Option('--time <mode>', 'time column').choices(['abs', 'rel', 'delta', 'none']).default('abs'))
     .option('--json', 'tagged JSON lines, as cat --json')
-    .option('--all', 'print every audio delta instead of collapsing runs')
-    .option('--wide', 'never cut long values to the terminal width')
     .addHelpText('after', HELP_FOOTER)
     .action(async (source: string | undefined, opts) => {
       const ctx = await makeCtx(r.io, opts.color);
@@ -225,27 +226,24 @@ function buildProgram(r: Runner): Command {
       r.code = source === '-' ? await live.recordStdin(o, ctx) : await live.runLive(source, o, ctx);
     });
 
-  withFilterOptions(withReadOptions(program.command('transcript').description('the conversation as text: who said what, tool calls, interruptions, failures')))
+  readingCommand(program, 'transcript', 'the conversation as text: who said what, tool calls, interruptions, failures')
     .option('--markdown', 'Markdown')
     .option('--json', 'a JSON array of turns')
-    .addHelpText('after', HELP_FOOTER)
     .action(act(r, async (ctx, sources: string[], opts) => (await import('./commands/transcript.js')).runTranscript(sources, opts, ctx)));
 
-  withFilterOptions(withReadOptions(program.command('audio').description('rebuild the audio as WAV files: one per response, or --join one for the session')))
+  readingCommand(program, 'audio', 'rebuild the audio as WAV files: one per response, or --join one for the session')
     .requiredOption('-o, --output <dir>', 'the folder to write the WAV files to')
     .option('--join', 'one WAV for the whole session, with silence where time passed')
     .option('--input', "the user's audio, from the client's input_audio_buffer.append frames")
-    .addHelpText('after', HELP_FOOTER)
     .action(act(r, async (ctx, sources: string[], opts) => (await import('./commands/audio.js')).runAudio(sources, opts, ctx)));
 
-  withFilterOptions(withReadOptions(program.command('check').description('protocol conformance: unknown types, required fields, order, deltas vs done, duplicate ids')))
+  readingCommand(program, 'check', 'protocol conformance: unknown types, required fields, order, deltas vs done, duplicate ids')
     .option('--json', 'one JSON object per finding: {file, line, rule, severity, message}')
     .addHelpText('after', `
 Rules (severity):
 ${Object.entries(RULES).map(([id, r]) => `  ${id.padEnd(22)} ${r.severity.padEnd(8)} ${r.about}`).join('\n')}
 
-Exit 1 when an error is found (warnings alone exit 0).
-${HELP_FOOTER}`)
+check exits 1 when an error is found (warnings alone exit 0).`)
     .action(act(r, async (ctx, sources: string[], opts) => (await import('./commands/check.js')).runCheck(sources, opts, ctx)));
 
   program.command('replay')

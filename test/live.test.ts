@@ -1,10 +1,10 @@
 // Live sessions against real ws servers on 127.0.0.1, with the real CLI as a subprocess.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BIN, rtevProcess, tmp, type Result } from './helpers.js';
-import { startServer, type TestServer } from './server.js';
+import { liveHarness } from './server.js';
 
 const KEY = 'sk-test-key-0123456789';
 const ev = (type: string, extra: object = {}) => JSON.stringify({ type, event_id: `event_${type}`, ...extra });
@@ -17,24 +17,12 @@ const SESSION = [
   ev('response.done', { response: { id: 'resp_1', status: 'completed', usage: { input_tokens: 3, output_tokens: 4, total_tokens: 7 } } }),
 ];
 
-let servers: TestServer[] = [];
-const children: ChildProcess[] = [];
-afterEach(async () => {
-  for (const c of children) c.kill('SIGKILL');
-  children.length = 0;
-  await Promise.all(servers.map((s) => s.stop()));
-  servers = [];
-});
-const serve = async (...a: Parameters<typeof startServer>) => {
-  const s = await startServer(...a);
-  servers.push(s);
-  return s;
-};
+const { serve, track } = liveHarness();
 
 /** Start rtev in the background; resolve its result when it exits. */
 function background(args: string[], cwd: string, env: Record<string, string> = {}) {
   const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env.PATH ?? '', TZ: 'UTC', OPENAI_API_KEY: KEY, ...env } });
-  children.push(child);
+  track(child);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c) => { stdout += c; });
@@ -123,7 +111,6 @@ describe('record and tail against a live server', () => {
 
     const port = denied.port;
     await denied.stop();
-    servers = [];
     const b = await background(['record', `ws://127.0.0.1:${port}/v1/realtime`, '-o', join(dir, 'b.jsonl')], dir).done;
     expect(b.code).toBe(1);
     expect(b.stderr).toMatch(/^rtev: cannot connect to ws:\/\/127\.0\.0\.1:\d+\/v1\/realtime: connection refused by 127\.0\.0\.1; 0 frames recorded/);
@@ -217,6 +204,8 @@ describe('record and tail against a live server', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(`rtev: ${file} exists; choose another file or add --force to overwrite it\n`);
     expect(readFileSync(file, 'utf8')).toBe('precious\n');
+    const nowhere = await background(['record', srv.url, '-o', join(dir, 'no', 'such', 'folder.jsonl')], dir).done;
+    expect(nowhere).toMatchObject({ code: 1, stderr: `rtev: cannot write ${join(dir, 'no', 'such', 'folder.jsonl')}: no such folder\n` });
     expect((await background(['record', srv.url, '-o', file, '--force'], dir).done).code).toBe(0);
     expect(readFileSync(file, 'utf8')).toContain('session.created');
     expect(statSync(file).mode & 0o777).toBe(0o600);

@@ -2,25 +2,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { pcmBytes, wavHeader } from '../src/audio/wav.js';
 import { BIN, fixture, rtevProcess, tmp, ROOT, type Result } from './helpers.js';
-import { startServer, type TestServer } from './server.js';
+import { liveHarness } from './server.js';
 
-const children: ChildProcess[] = [];
-let servers: TestServer[] = [];
-afterEach(async () => {
-  for (const c of children) c.kill('SIGKILL');
-  children.length = 0;
-  await Promise.all(servers.map((s) => s.stop()));
-  servers = [];
-});
+const { serve: startScripted, track } = liveHarness();
 
 /** Start `rtev replay` and wait for the URL it prints. */
 async function replay(args: string[]): Promise<{ url: string; child: ChildProcess; out: () => string; done: Promise<Result> }> {
   const child = spawn(process.execPath, [BIN, 'replay', ...args], { env: { PATH: process.env.PATH ?? '', TZ: 'UTC' } });
-  children.push(child);
+  track(child);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c) => { stdout += c; });
@@ -141,11 +134,7 @@ describe('tail sends client events', () => {
     return p;
   };
   const appended = (received: string[]) => received.filter((m) => m.includes('input_audio_buffer.append')).reduce((n, m) => n + Buffer.from(JSON.parse(m).audio, 'base64').length, 0);
-  const serve = async (first: string) => {
-    const s = await startServer({ frames: [first], close: 'stay' });
-    servers.push(s);
-    return s;
-  };
+  const serve = (first: string) => startScripted({ frames: [first], close: 'stay' });
 
   it('--audio streams a 1 s 24 kHz mono WAV as appends of exactly 48,000 bytes, in about 1 s, with no commit under server VAD', async () => {
     const srv = await serve(session({ type: 'server_vad' }));

@@ -1,5 +1,7 @@
 // A small scripted realtime server on 127.0.0.1 (port 0), for the live tests: real sockets, never mocks.
+import type { ChildProcess } from 'node:child_process';
 import type { IncomingMessage } from 'node:http';
+import { afterEach } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 export interface Script {
@@ -65,5 +67,26 @@ export async function startServer(script: Script): Promise<TestServer> {
       for (const c of wss.clients) c.terminate();
       wss.close(() => r());
     }),
+  };
+}
+
+/**
+ * Servers and child processes for one test file, all stopped after each test: `serve` starts a scripted
+ * server, `track` adopts a spawned rtev. Stopping a server early (to test a refused port) is fine.
+ */
+export function liveHarness(): { serve: (script: Script) => Promise<TestServer>; track: (c: ChildProcess) => void } {
+  const children: ChildProcess[] = [];
+  const servers: TestServer[] = [];
+  afterEach(async () => {
+    for (const c of children.splice(0)) c.kill('SIGKILL');
+    await Promise.all(servers.splice(0).map((s) => s.stop().catch(() => {})));
+  });
+  return {
+    serve: async (script) => {
+      const s = await startServer(script);
+      servers.push(s);
+      return s;
+    },
+    track: (c) => { children.push(c); },
   };
 }

@@ -120,7 +120,7 @@ function scrubBytes(data: Buffer, secrets: readonly string[]): Buffer {
 function openRecorder(o: LiveOptions, host: string, ctx: Ctx): Recorder | null | number {
   if (o.record === false) return null;
   try {
-    return new Recorder(o.record ?? defaultRecordingPath(host), !!o.force);
+    return o.record === undefined ? new Recorder(defaultRecordingPath(host), !!o.force, true) : new Recorder(o.record, !!o.force);
   } catch (e) {
     if (!(e instanceof RecordError)) throw e;
     ctx.say(`rtev: ${e.message}`);

@@ -26,16 +26,18 @@ export class Recorder {
   private timer: NodeJS.Timeout | null = null;
   private fd: number;
 
-  constructor(readonly path: string, force: boolean) {
-    mkdirSync(dirname(path), { recursive: true });
+  /** `makeFolder`: create the file's folder (for the default recordings/ folder; a path the user gave must exist). */
+  constructor(readonly path: string, force: boolean, makeFolder = false) {
     try {
+      if (makeFolder) mkdirSync(dirname(path), { recursive: true });
       const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | (force ? constants.O_TRUNC : constants.O_EXCL);
       this.fd = openSync(path, flags, 0o600);
       fchmodSync(this.fd, 0o600); // an existing file overwritten with --force keeps its old mode otherwise
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       if (err.code === 'EEXIST') throw new RecordError(`${path} exists; choose another file or add --force to overwrite it`);
-      throw new RecordError(`cannot write ${path}: ${err.code === 'EACCES' ? 'permission denied' : err.message}`);
+      const why: Record<string, string> = { EACCES: 'permission denied', ENOENT: 'no such folder', EROFS: 'read-only file system', EISDIR: 'is a directory', ENOSPC: 'no space left' };
+      throw new RecordError(`cannot write ${path}: ${why[err.code ?? ''] ?? err.message}`);
     }
   }
 
