@@ -162,6 +162,15 @@ describe('rtev check', () => {
     expect((await rtev(['check', real])).code).toBe(0);
   });
 
+  it('asks beta captures only for fields beta required, even when the era is known only later', async () => {
+    const beta = await rtev(['check', '--json', fixture('spec-beta-server-events.jsonl')]);
+    expect(beta.stdout).not.toContain('missing-field');
+    const completed = { type: 'conversation.item.input_audio_transcription.completed', event_id: 'e1', item_id: 'i', content_index: 0, transcript: 'hi' };
+    const ga = [JSON.stringify(completed), JSON.stringify({ type: 'session.created', event_id: 'e2', session: { type: 'realtime' } })].join('\n');
+    const r = await rtev(['check', '--json'], { stdin: ga });
+    expect(JSON.parse(r.stdout)).toMatchObject({ line: 1, rule: 'missing-field', message: `${completed.type} has no "usage" (object)` });
+  });
+
   it('reports exactly one finding per injected violation, at its line, and exits 1', async () => {
     const lines = gen('--turns', '6', '--client', '--seed', '9').trimEnd().split('\n');
     const at = (pred: (e: any) => boolean, from = 0) => lines.findIndex((l, i) => i >= from && pred(JSON.parse(l).event));

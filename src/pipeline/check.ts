@@ -89,6 +89,10 @@ export function nearestType(type: string): string {
 
 const MAX_IDS = 2_000_000;
 
+/** Where a finding is. Kept instead of frames: a frame holds on to its whole 1 MiB input chunk. */
+type Place = { source: string; line: number };
+const place = (f: Frame): Place => ({ source: f.source, line: f.line });
+
 // Each variant's required fields as a list, made once (Object.entries per event would cost more than the check).
 const REQUIRED = new Map<Variant, [string, FieldKind][]>();
 function requiredList(v: Variant): [string, FieldKind][] {
@@ -106,21 +110,23 @@ export class Checker {
   readonly findings: Finding[] = [];
   readonly counts: Partial<Record<Rule, number>> = {};
   private ga: boolean | null = null;
-  private readonly betaSeen = new Map<string, { first: Frame; n: number }>();
-  private firstGaRenamed: Frame | null = null;
-  private firstBetaRenamed: Frame | null = null;
+  private readonly betaSeen = new Map<string, { first: Place; n: number }>();
+  private firstGaRenamed: (Place & { type: string; seq: number }) | null = null;
+  private firstBetaRenamed: (Place & { type: string; seq: number }) | null = null;
   private readonly ids = new Set<string>();
-  private readonly created = new Map<string, Frame>();
+  private readonly created = new Map<string, Place>();
   private readonly outputs = new Map<string, string>(); // response_id:output_index → item_id
   private readonly respOfItem = new Map<string, string>();
   private readonly partsAdded = new Set<string>(); // item_id:content_index
   private readonly itemsWithParts = new Set<string>();
   private readonly streams = new Map<string, string>(); // done-type|item|part → deltas so far
   private readonly doneKeys = new Set<string>();
+  /** Fields only GA requires, missing: reported at the end unless the capture turns out to be beta. */
+  private readonly gaOnlyMissing: { source: string; line: number; message: string }[] = [];
 
   constructor(private readonly limitPerRule = 1000) {}
 
-  private find(f: Frame, rule: Rule, message: string): void {
+  private find(f: Place, rule: Rule, message: string): void {
     this.counts[rule] = (this.counts[rule] ?? 0) + 1;
     if (this.counts[rule]! <= this.limitPerRule) this.findings.push({ source: f.source, line: f.line, rule, severity: RULES[rule].severity, message });
   }
@@ -156,24 +162,26 @@ export class Checker {
     // session.* kept their names; transcription_session.* were separate beta events, not renames.
     if (!v.aliases.length || v.family === 'session') return;
     if (f.tag.alias !== null) {
-      this.firstBetaRenamed ??= f;
+      this.firstBetaRenamed ??= { ...place(f), type: f.type, seq: f.seq };
       const seen = this.betaSeen.get(f.tag.alias);
       if (seen) seen.n++;
-      else this.betaSeen.set(f.tag.alias, { first: f, n: 1 });
+      else this.betaSeen.set(f.tag.alias, { first: place(f), n: 1 });
     } else {
-      this.firstGaRenamed ??= f;
+      this.firstGaRenamed ??= { ...place(f), type: f.type, seq: f.seq };
     }
   }
 
   private fields(f: Frame, e: any): void {
     const v = f.tag.variant;
-    const skip = this.ga === false ? BETA_OPTIONAL[v.type] ?? [] : [];
+    const betaOptional = BETA_OPTIONAL[v.type] ?? [];
     for (const [name, want] of requiredList(v)) {
-      if (skip.includes(name)) continue;
       let kind: ReturnType<typeof kindOf> | 'absent' | 'unchecked';
       if (e === null) kind = this.spanKind(f, name);
       else kind = name in e ? kindOf(e[name]) : 'absent';
-      if (kind === 'absent') this.find(f, 'missing-field', `${f.type} has no "${name}" (${want})`);
+      if (kind === 'absent' && betaOptional.includes(name)) {
+        // Only GA requires it: whether this is a GA capture may be known only later (session.created, names).
+        if (this.ga !== false) this.gaOnlyMissing.push({ source: f.source, line: f.line, message: `${f.type} has no "${name}" (${want})` });
+      } else if (kind === 'absent') this.find(f, 'missing-field', `${f.type} has no "${name}" (${want})`);
       else if (kind !== 'unchecked' && !fits(kind, want)) this.find(f, 'field-type', `${f.type}: "${name}" is ${kind}, not ${want}`);
     }
   }
@@ -201,7 +209,7 @@ export class Checker {
     const partIdx = e ? e.content_index : f.index('content_index');
     switch (type) {
       case 'response.created':
-        if (typeof e.response?.id === 'string') this.created.set(e.response.id, f);
+        if (typeof e.response?.id === 'string') this.created.set(e.response.id, place(f));
         return;
       case 'response.done': {
         const id = e.response?.id;
@@ -251,6 +259,9 @@ export class Checker {
 
   /** Findings that need the whole capture: names, responses never done. Sorted by place. */
   finish(): Finding[] {
+    // A capture is beta when its session says so, or, without a session, when it uses beta names.
+    const beta = this.ga === false || (this.ga === null && this.betaSeen.size > 0);
+    if (!beta) for (const m of this.gaOnlyMissing) this.find(m, 'missing-field', m.message);
     if (this.ga === true) {
       for (const [alias, { first, n }] of this.betaSeen) {
         this.find(first, 'beta-name', `"${alias}" is the beta name of ${BETA_ALIASES[alias as keyof typeof BETA_ALIASES]} in a GA session (${n} time${n === 1 ? '' : 's'})`);
