@@ -1,5 +1,5 @@
 import { classify, type Tag } from './catalogue.js';
-import { Slot, type Spans, spanString, base64Bytes, hasEscape } from '../pipeline/scan.js';
+import { Slot, type Spans, spanString, base64Bytes, hasEscape } from '../scan/scan.js';
 
 export type FrameKind = 'event' | 'text' | 'binary';
 export type FieldName = 'response_id' | 'item_id' | 'call_id' | 'event_id' | 'delta';

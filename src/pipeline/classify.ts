@@ -1,6 +1,6 @@
 import { classify, type Tag } from '../events/catalogue.js';
 import { Frame } from '../events/frame.js';
-import { scanObject, scanError, Spans, Slot, spanString } from './scan.js';
+import { scanObject, scanError, Spans, Slot, spanString } from '../scan/scan.js';
 
 const outer = new Spans();
 const inner = new Spans();

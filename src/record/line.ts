@@ -1,4 +1,4 @@
-import { Spans, scanObject } from '../pipeline/scan.js';
+import { Spans, scanObject } from '../scan/scan.js';
 
 const spans = new Spans();
 

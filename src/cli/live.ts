@@ -1,0 +1,92 @@
+/** The commands that talk to servers or are one: tail, record, replay, demo. */
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import {
+  act, bundledSample, collect, count, HELP_FOOTER, makeCtx, port, version, withColorOptions, withDisplayOptions,
+  withFilterOptions, withReadFlags, type Runner,
+} from './shared.js';
+
+/** A live source: a WebSocket URL, `openai`, nothing, or --call-id. Anything else is a file. */
+function isLive(source: string | undefined): boolean {
+  return source === undefined || source === 'openai' || /^wss?:\/\//i.test(source);
+}
+
+/** Where a live session connects and how: shared by tail and record. */
+function withConnectOptions(cmd: Command): Command {
+  return cmd
+    .option('--call-id <id>', 'watch a WebRTC or SIP call: the sideband connection ?call_id=ID')
+    .option('--model <model>', 'the model for OpenAI (default $RTEV_MODEL, else gpt-realtime)')
+    .option('--header <header>', 'an extra header, "Name: value" (repeatable); the only credential sent to other hosts', collect)
+    .option('--reconnect', 'reconnect when the connection ends, with capped exponential backoff')
+    .option('--force', 'overwrite the recording file if it exists');
+}
+
+export function liveCommands(program: Command, r: Runner): void {
+  withDisplayOptions(withConnectOptions(withFilterOptions(withReadFlags(program.command('tail')
+    .description('watch a live session (ws://, wss://, openai) while recording it; or the last events of a file')
+    .argument('[source]', 'wss://… or ws://… URL, openai (the default), or a capture file')))))
+    .option('--record <file>', 'record to this file (default recordings/<UTC time>_<host>.jsonl)')
+    .option('--no-record', 'do not record')
+    .option('--exit-after <pattern>', 'end (exit 0) after the first event of this type')
+    .option('--timeout <seconds>', 'end after this long: exit 0, or with --exit-after exit 1 if nothing matched by then', count)
+    .option('--send <event>', 'after session.created, send client events: JSON, or a file of JSONL or a JSON array (repeatable)', collect)
+    .option('--say <text>', 'send a user text message and response.create (repeatable)', collect)
+    .option('--audio <file.wav>', 'stream a WAV file as input_audio_buffer.append, in real time (repeatable)', collect)
+    .addOption(new Option('--audio-speed <speed>', 'how fast to stream --audio').choices(['real', 'max']).default('real'))
+    .option('-n, --lines <n>', 'a file: print its last N events', count, 10)
+    .option('-f, --follow', 'a file: keep printing events as they are appended')
+    .option('--json', 'tagged JSON lines, as cat --json')
+    .addHelpText('after', HELP_FOOTER)
+    .action(async (source: string | undefined, opts) => {
+      const ctx = await makeCtx(r.io, opts.color);
+      if (isLive(source)) {
+        const { runLive } = await import('../commands/live.js');
+        const { planOutgoing, outgoingOrder, SendError } = await import('../send/outbox.js');
+        let items;
+        try {
+          items = planOutgoing(outgoingOrder(r.argv));
+        } catch (e) {
+          if (!(e instanceof SendError)) throw e;
+          r.io.stderr.write(`rtev: ${e.message}\n`);
+          r.code = 2;
+          return;
+        }
+        r.code = await runLive(source, { ...opts, print: true, version: version(), command: 'tail' }, ctx, { items, audioSpeed: opts.audioSpeed });
+      } else {
+        const { tailFile } = await import('../commands/tail-file.js');
+        r.code = await tailFile(source!, opts, ctx);
+      }
+    });
+
+  withConnectOptions(program.command('record')
+    .description('record a live session (or bare events from stdin: -) without printing it')
+    .argument('[source]', 'wss://… or ws://… URL, openai (the default), or - for stdin'))
+    .option('-o, --output <file>', 'the recording (default recordings/<UTC time>_<host>.jsonl)')
+    .addHelpText('after', HELP_FOOTER)
+    .action(async (source: string | undefined, opts) => {
+      const ctx = await makeCtx(r.io, false);
+      const live = await import('../commands/live.js');
+      const o = { ...opts, record: opts.output, print: false, time: 'abs' as const, version: version(), command: 'record' };
+      r.code = source === '-' ? await live.recordStdin(o, ctx) : await live.runLive(source, o, ctx);
+    });
+
+  withColorOptions(program.command('replay')
+    .description('serve a capture as a realtime server on loopback: each client gets the server frames, spaced as recorded')
+    .argument('<source>', 'a capture file (any format rtev reads)')
+    .option('--port <port>', 'the port (0 picks a free one)', port, 0)
+    .option('--host <host>', 'the address to listen on', '127.0.0.1')
+    .option('--speed <x>', 'a speed factor (2 = twice as fast), or max: as fast as the client reads', '1')
+    .option('--rate <n>', 'frames per second for captures without timestamps (default: as fast as possible)')
+    .option('--interactive', "before each turn, wait for the client's response.create, commit, or audio then silence")
+    .option('--loop', 'start again from the beginning after the last frame')
+    .option('--close', 'close with 1000 after the last frame (by default the connection stays open)')
+    .option('--wide', 'never cut long values of client frames'))
+    .addHelpText('after', HELP_FOOTER)
+    .action(act(r, async (ctx, source: string, opts) => (await import('../commands/replay.js')).runReplay(source, opts, ctx)));
+
+  withColorOptions(program.command('demo')
+    .description('replay a recording on a free local port and watch it live (the bundled sample by default; no API key)')
+    .argument('[file]', 'a recording', bundledSample())
+    .option('--speed <x>', 'replay speed', '4'))
+    .action(act(r, async (ctx, file: string, opts) => (await import('../commands/demo.js')).runDemo(file, { speed: opts.speed, version: version() }, ctx)));
+}

@@ -1,0 +1,43 @@
+/** The commands that read captures: cat, filter, stats, transcript, audio, check. */
+import type { Command } from 'commander';
+import { RULES } from '../pipeline/check.js';
+import { act, count, readingCommand, withDisplayOptions, type Runner } from './shared.js';
+
+export function readingCommands(program: Command, r: Runner): void {
+  withDisplayOptions(readingCommand(program, 'cat', 'pretty-print captures, one line per event'))
+    .option('--json', 'one tagged JSON line per event: {seq, ts, dir, variant, family, [alias], event}')
+    .option('--raw', 'the input lines, unchanged')
+    .action(act(r, async (ctx, sources: string[], opts) => (await import('../commands/cat.js')).runCat(sources, opts, ctx)));
+
+  withDisplayOptions(readingCommand(program, 'filter', 'select events; writes the selected input lines unchanged'))
+    .option('-n, --limit <n>', 'stop after N selected events', count)
+    .option('--count', 'print only the number of selected events')
+    .option('--pretty', "print in cat's format instead of the raw lines (then --time, --all, --wide apply)")
+    .option('--json', 'tagged JSON lines, as cat --json')
+    .action(act(r, async (ctx, sources: string[], opts) => (await import('../commands/filter.js')).runFilter(sources, opts, ctx)));
+
+  readingCommand(program, 'stats', 'summarise captures: counts, responses, tokens, audio, latency, errors')
+    .option('--json', 'one JSON object with the documented keys')
+    .option('--by-file', 'a summary for each source, then the combined one')
+    .action(act(r, async (ctx, sources: string[], opts) => (await import('../commands/stats.js')).runStats(sources, opts, ctx)));
+
+  readingCommand(program, 'transcript', 'the conversation as text: who said what, tool calls, interruptions, failures')
+    .option('--markdown', 'Markdown')
+    .option('--json', 'a JSON array of turns')
+    .action(act(r, async (ctx, sources: string[], opts) => (await import('../commands/transcript.js')).runTranscript(sources, opts, ctx)));
+
+  readingCommand(program, 'audio', 'rebuild the audio as WAV files: one per response, or --join one for the session')
+    .requiredOption('-o, --output <dir>', 'the folder to write the WAV files to')
+    .option('--join', 'one WAV for the whole session, with silence where time passed')
+    .option('--input', "the user's audio, from the client's input_audio_buffer.append frames")
+    .action(act(r, async (ctx, sources: string[], opts) => (await import('../commands/audio.js')).runAudio(sources, opts, ctx)));
+
+  readingCommand(program, 'check', 'protocol conformance: unknown types, required fields, order, deltas vs done, duplicate ids')
+    .option('--json', 'one JSON object per finding: {file, line, rule, severity, message}')
+    .addHelpText('after', `
+Rules (severity):
+${Object.entries(RULES).map(([id, rule]) => `  ${id.padEnd(22)} ${rule.severity.padEnd(8)} ${rule.about}`).join('\n')}
+
+check exits 1 when an error is found (warnings alone exit 0).`)
+    .action(act(r, async (ctx, sources: string[], opts) => (await import('../commands/check.js')).runCheck(sources, opts, ctx)));
+}

@@ -1,0 +1,140 @@
+/**
+ * What every command group of the shell shares: the run's state, the context a command gets, and the option
+ * groups (filter, read flags, display) declared once. Command modules are loaded only when their command runs.
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Ctx, Io } from '../commands/context.js';
+import type { ColorLevel } from '../format/palette.js';
+
+declare const RTEV_VERSION: string | undefined; // set by the single-executable build
+
+export function version(): string {
+  if (typeof RTEV_VERSION === 'string') return RTEV_VERSION;
+  try {
+    return JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** The sample recording that ships with rtev (dist/../recordings/sample.jsonl). */
+export function bundledSample(): string {
+  try {
+    return fileURLToPath(new URL('../../recordings/sample.jsonl', import.meta.url));
+  } catch {
+    return 'recordings/sample.jsonl';
+  }
+}
+
+/** One run of the shell: its I/O, its arguments, and the exit code the command set. */
+export interface Runner {
+  io: Io;
+  argv: string[];
+  code: number;
+}
+
+/**
+ * The colour level, decided once: `--color`/`--no-color`, then a non-empty NO_COLOR, then FORCE_COLOR,
+ * then whether stdout is a terminal. (chalk alone would ignore NO_COLOR.)
+ */
+export function colorLevel(flag: boolean | undefined, env: NodeJS.ProcessEnv, isTTY: boolean): ColorLevel {
+  const forced = env.FORCE_COLOR;
+  const forcedLevel = (): ColorLevel => (forced === '2' ? 2 : forced === '3' ? 3 : 1);
+  if (flag === true) return forced !== undefined ? forcedLevel() : 1;
+  if (flag === false) return 0;
+  if (env.NO_COLOR) return 0;
+  if (forced !== undefined) return forced === '0' || forced === 'false' ? 0 : forcedLevel();
+  return isTTY ? 1 : 0;
+}
+
+export const HELP_FOOTER = `
+Exit codes:
+  0    success (also when the reader of stdout goes away, as with | head)
+  1    runtime failure: a source cannot be read or connected to, a lost or failed
+       connection, --timeout passed, --strict found malformed lines, check found
+       an error, audio found no audio
+  2    usage error: unknown command or option, bad option value, missing API key
+  130  interrupted by Ctrl-C (143 by SIGTERM), after a clean flush
+
+Environment:
+  NO_COLOR      when non-empty, no colour (unless --color)
+  FORCE_COLOR   colour even when stdout is not a terminal (0 turns it off; 2, 3 for more colours)
+  COLUMNS       the width to cut lines to when stdout is not a terminal (default 160)
+  OPENAI_API_KEY, OPENAI_BASE_URL, AZURE_OPENAI_API_KEY, RTEV_MODEL: for live sources
+`;
+
+/** A whole number ≥ 0, for options like --limit; anything else is a usage error. */
+export function count(v: string): number {
+  if (!/^\d+$/.test(v)) throw new InvalidArgumentError('expected a whole number');
+  return Number(v);
+}
+
+export function port(v: string): number {
+  if (!/^\d+$/.test(v) || Number(v) > 65535) throw new InvalidArgumentError('expected a port number, 0 to 65535');
+  return Number(v);
+}
+
+export const collect = (v: string, prev: string[] | undefined) => [...(prev ?? []), v];
+
+/** The filter options of PRODUCT.md §4.3, shared by every reading command. */
+export function withFilterOptions(cmd: Command): Command {
+  return cmd
+    .option('--type <pattern>', 'keep these types: wire type, beta alias, variant name or glob (repeatable, comma-separated)', collect)
+    .option('--exclude <pattern>', 'drop these types (same patterns as --type)', collect)
+    .option('--family <name>', 'keep these families (repeatable, comma-separated)', collect)
+    .option('--dir <dir>', 'keep one direction: server or client')
+    .option('--response <id>', 'keep events that name this response id')
+    .option('--item <id>', 'keep events that name this item id')
+    .option('--unknown', 'keep only types the catalogue does not know')
+    .option('--errors', 'keep only errors: error events, failed transcriptions and MCP calls, failed responses')
+    .option('--since <time>', 'keep events from this ISO time, or this offset from the first event (90s, 2m)')
+    .option('--until <time>', 'keep events up to this ISO time or offset');
+}
+
+/** --color / --no-color, for every command that prints. */
+export function withColorOptions(cmd: Command): Command {
+  return cmd
+    .option('--color', 'colour even when stdout is not a terminal')
+    .option('--no-color', 'never colour');
+}
+
+export function withReadFlags(cmd: Command): Command {
+  return withColorOptions(cmd.option('--strict', 'exit 1 if any line is malformed'));
+}
+
+/** A command that reads captures: SOURCE…, --strict, colour, the filter options, and the footer. */
+export function readingCommand(program: Command, name: string, description: string): Command {
+  const cmd = program.command(name).description(description)
+    .argument('[source...]', 'capture files (JSONL, recording, JSON array, HAR, gzip); - or nothing for stdin');
+  return withFilterOptions(withReadFlags(cmd)).addHelpText('after', HELP_FOOTER);
+}
+
+/** How frames are shown by cat, filter --pretty and tail. */
+export function withDisplayOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--time <mode>', 'time column').choices(['abs', 'rel', 'delta', 'none']).default('abs'))
+    .option('--all', 'print every audio delta instead of collapsing runs')
+    .option('--wide', 'never cut long values to the terminal width');
+}
+
+export async function makeCtx(io: Io, colorFlag: boolean | undefined): Promise<Ctx> {
+  const [{ makePalette }, { Output }] = await Promise.all([import('../format/palette.js'), import('../format/output.js')]);
+  return {
+    io,
+    palette: makePalette(colorLevel(colorFlag, io.env, io.stdoutIsTTY)),
+    out: new Output(io.stdout),
+    say: (text) => io.stderr.write(text + '\n'),
+  };
+}
+
+/**
+ * A command's action: build the context (colour from its --color/--no-color), load the command module only
+ * now, and keep its exit code. Commander passes the positional argument, then the options.
+ */
+export function act<A>(r: Runner, run: (ctx: Ctx, arg: A, opts: any) => Promise<number>) {
+  return async (arg: A, opts: { color?: boolean }) => {
+    r.code = await run(await makeCtx(r.io, opts.color), arg, opts);
+  };
+}
