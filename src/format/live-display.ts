@@ -23,7 +23,8 @@ export class LiveDisplay {
 
   show(f: Frame): void {
     if (this.out.closed) return;
-    if ((this.stream.writableLength ?? 0) > BEHIND) {
+    // What the reader has not taken yet: queued in the stream, and staged in the output.
+    if ((this.stream.writableLength ?? 0) + this.out.staged > BEHIND) {
       this.skipped++;
       return;
     }
@@ -36,7 +37,7 @@ export class LiveDisplay {
     const pending = this.inPlace ? this.writer.pending() : null;
     this.showingPending = pending !== null;
     if (pending !== null) this.out.write(pending);
-    void this.out.flush();
+    this.out.push();
   }
 
   end(): void {

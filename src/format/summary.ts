@@ -1,5 +1,6 @@
 import type { Frame } from '../events/frame.js';
 import type { AudioFormat } from '../pipeline/audio-format.js';
+import { textFrameNote } from '../record/line.js';
 import { escapeControls } from './escape.js';
 
 /** What `cat` shows of one event besides its type: the ids that matter and a one-line summary. */
@@ -110,7 +111,11 @@ export function shortId(id: string, wide: boolean): string {
  */
 export function summarize(f: Frame, fmt: AudioFormat, wide: boolean): Summary {
   if (f.kind === 'text') return { ids: [], text: `text frame ${q(f.json())}` };
-  if (f.kind === 'binary') return { ids: [], text: `binary frame, ${bytes(Buffer.byteLength(String(f.json()), 'base64'))}` };
+  if (f.kind === 'binary') {
+    const size = bytes(Buffer.byteLength(String(f.json()), 'base64'));
+    const note = textFrameNote(f.rawBytes());
+    return { ids: [], text: note === null ? `binary frame, ${size}` : `text frame kept as bytes (${escapeControls(note)}), ${size}` };
+  }
   const type = f.tag.variant.type;
   if (type === 'response.output_audio.delta' || type === 'input_audio_buffer.append') {
     const ids = [f.field('response_id'), f.field('item_id')].filter((x): x is string => !!x).map((x) => shortId(x, wide));
@@ -125,10 +130,10 @@ export function summarize(f: Frame, fmt: AudioFormat, wide: boolean): Summary {
   const ids = [str(e.response_id) ?? str(e.response?.id), str(e.item_id) ?? str(e.item?.id), str(e.call_id) ?? str(e.item?.call_id)]
     .filter((x): x is string => !!x)
     .map((x) => shortId(x, wide));
-  return { ids, text: eventText(type, e, f.tag.known) };
+  return { ids, text: eventText(f, type, e, f.tag.known) };
 }
 
-function eventText(type: string, e: any, known: boolean): string {
+function eventText(f: Frame, type: string, e: any, known: boolean): string {
   switch (type) {
     case 'session.created': case 'session.updated': case 'session.update':
       return sessionText(e.session);
@@ -187,6 +192,31 @@ function eventText(type: string, e: any, known: boolean): string {
       return Object.keys(r).map(escapeControls).join(', ');
     }
     default:
-      return known ? '' : escapeControls(JSON.stringify(e));
+      return known ? '' : unknownText(f);
   }
+}
+
+/** Deeper than this, an unknown event is shown as its own bytes, cut: JSON.stringify recurses on depth. */
+const MAX_DEPTH = 64;
+const RAW_CUT = 4096;
+
+/** The deepest nesting of objects and arrays in JSON bytes, counted up to `limit` (strings skipped). */
+export function jsonDepth(buf: Buffer, start: number, end: number, limit: number): number {
+  let depth = 0, max = 0;
+  for (let i = start; i < end; i++) {
+    const c = buf[i];
+    if (c === 0x22) {
+      for (i++; i < end && buf[i] !== 0x22; i++) if (buf[i] === 0x5c) i++;
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max && (max = depth) > limit) return max;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return max;
+}
+
+/** An unknown event, compact; one nested too deep to re-serialise safely is shown as its bytes, cut. */
+function unknownText(f: Frame): string {
+  if (jsonDepth(f.buf, f.evStart, f.evEnd, MAX_DEPTH) <= MAX_DEPTH) return escapeControls(JSON.stringify(f.json()));
+  const end = Math.min(f.evEnd, f.evStart + RAW_CUT);
+  return escapeControls(f.buf.toString('utf8', f.evStart, end)) + (end < f.evEnd ? '…' : '');
 }

@@ -3,12 +3,16 @@
  * A key goes only to the host it is meant for: OpenAI's key to api.openai.com, to the host of
  * $OPENAI_BASE_URL and to loopback; Azure's key to Azure hosts; to any other host, only --header values.
  */
+import { escapeControls } from '../format/escape.js';
+import { MIN_SECRET, scrubText, userInfoSecrets } from './secrets.js';
 
 export interface EndpointOptions {
   source?: string;
   callId?: string;
   model?: string;
   headers?: string[];
+  /** Send credentials over plain ws:// to a host that is not loopback. */
+  insecure?: boolean;
 }
 
 export interface Endpoint {
@@ -17,8 +21,10 @@ export interface Endpoint {
   shown: string;
   host: string;
   headers: Record<string, string>;
-  /** Header values and key parameters to scrub from anything rtev prints or records. */
+  /** Header values, key parameters and URL passwords to scrub from anything rtev prints or records. */
   secrets: string[];
+  /** The SOURCE URL itself carries a key (`?api_key=…`, `user:key@`): visible to other users while rtev starts. */
+  keyOnCommandLine?: boolean;
 }
 
 /** A problem with the arguments or environment of a live source: exit 2. */
@@ -51,8 +57,13 @@ export function redactUrl(url: string): string {
 
 function parseHeader(h: string): [string, string] {
   const i = h.indexOf(':');
-  if (i <= 0) throw new EndpointError(`--header ${JSON.stringify(h.split(':')[0])}: expected "Name: value"`);
-  return [h.slice(0, i).trim(), h.slice(i + 1).trim()];
+  if (i <= 0) throw new EndpointError(`--header ${JSON.stringify(escapeControls(h.split(':')[0]!))}: expected "Name: value"`);
+  const [name, value] = [h.slice(0, i).trim(), h.slice(i + 1).trim()];
+  // What HTTP allows: a token for the name; no control character but tab in the value (CR or LF would inject
+  // a header). The value is never shown: it may be a key.
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new EndpointError(`--header ${JSON.stringify(escapeControls(name))}: not a valid header name (letters, digits and !#$%&'*+.^_\`|~-, no spaces)`);
+  if (/[^\t\x20-\x7e\x80-\xff]/.test(value)) throw new EndpointError(`--header ${name}: the value holds a control character (CR, LF, ESC, …) or one HTTP cannot carry; a header value is one line of text`);
+  return [name, value];
 }
 
 /** The ws(s) URL of the realtime endpoint under an http(s) or ws(s) base such as https://api.openai.com/v1. */
@@ -117,13 +128,21 @@ export function resolveEndpoint(o: EndpointOptions, env: NodeJS.ProcessEnv): End
     const bearer = /^Bearer\s+(.+)$/i.exec(v);
     if (bearer) secrets.push(bearer[1]!);
   }
-  for (const [k, v] of url.searchParams) if (SECRET_PARAMS.test(k) && v) secrets.push(v);
-  return { url: url.toString(), shown: redactUrl(url.toString()), host, headers, secrets: [...new Set(secrets)].filter((s) => s.length >= 4) };
+  const params = [...url.searchParams].filter(([k, v]) => SECRET_PARAMS.test(k) && v).map(([, v]) => v);
+  const userInfo = userInfoSecrets(url);
+  secrets.push(...params, ...userInfo);
+  const shown = redactUrl(url.toString());
+  // Plain ws:// shows every header and the URL to the network: no key goes that way unless asked.
+  const carriesKey = Object.keys(headers).length > 0 || params.length > 0 || userInfo.length > 0;
+  if (url.protocol === 'ws:' && !isLoopback(host) && carriesKey && !o.insecure) {
+    throw new EndpointError(`${shown}: plain ws:// to ${host} would send the key unencrypted, readable on the network; use wss://, or --insecure to send it anyway`);
+  }
+  const typed = src !== undefined && src !== 'openai' ? new URL(src) : null;
+  const keyOnCommandLine = typed !== null && (userInfoSecrets(typed).length > 0 || [...typed.searchParams.keys()].some((k) => SECRET_PARAMS.test(k)));
+  return { url: url.toString(), shown, host, headers, secrets: [...new Set(secrets)].filter((s) => s.length >= MIN_SECRET), keyOnCommandLine };
 }
 
-/** Replace every secret in a text (an error message, a server's reason) before it is shown. */
+/** Replace every secret, in every form, in a text (an error message, a server's reason) before it is shown. */
 export function scrub(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) out = out.split(s).join('REDACTED');
-  return out;
+  return scrubText(text, secrets);
 }

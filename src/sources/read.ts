@@ -8,7 +8,7 @@ import { LineSplitter } from './lines.js';
 import type { MalformedReport } from './report.js';
 
 /** The documented limits: a JSONL line, and a whole JSON array or HAR document. */
-export const MAX_LINE_BYTES = 64 * 1024 * 1024;
+export const MAX_LINE_BYTES = 256 * 1024 * 1024;
 export const MAX_DOC_BYTES = 512 * 1024 * 1024;
 
 export interface ReadOptions {
