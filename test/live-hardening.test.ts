@@ -1,8 +1,8 @@
 // What a hostile run broke in live sessions: crashes, write errors, device nodes, big and invalid frames, name
 // collisions, signals and timeouts while stdout is stuck, memory behind a reader that never reads.
 // Real ws servers on 127.0.0.1 port 0, the real CLI as a subprocess.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -123,7 +123,7 @@ describe('crashes and lost recordings', () => {
     const srv = await server((ws) => { ws.send(ev('session.created', { session: {} })); ws.close(1000); });
     const dir = tmp();
     const fifo = join(dir, 'fifo');
-    await rtevProcess([], { shell: `; mkfifo '${fifo}'` }).catch(() => {});
+    execFileSync('mkfifo', [fifo]);
     expect(lstatSync(fifo).isFIFO()).toBe(true);
     // Opening a FIFO for writing would wait for a reader forever: the check comes first.
     const a = await rtevProcess(['record', srv.url, '-o', fifo, '--force'], { env: { OPENAI_API_KEY: KEY } });
@@ -137,7 +137,7 @@ describe('crashes and lost recordings', () => {
     expect(after.uid).toBe(before.uid);
     // A symbolic link is not followed, even to a regular file.
     writeFileSync(join(dir, 'target.jsonl'), 'keep\n');
-    await rtevProcess([], { shell: `; ln -s '${join(dir, 'target.jsonl')}' '${join(dir, 'link.jsonl')}'` }).catch(() => {});
+    symlinkSync(join(dir, 'target.jsonl'), join(dir, 'link.jsonl'));
     const c = await rtevProcess(['record', srv.url, '-o', join(dir, 'link.jsonl'), '--force'], { env: { OPENAI_API_KEY: KEY } });
     expect(c.stderr).toMatch(/link\.jsonl is a symbolic link: rtev records only to regular files/);
     expect(readFileSync(join(dir, 'target.jsonl'), 'utf8')).toBe('keep\n');
@@ -289,5 +289,24 @@ describe('tail while stdout is stuck', () => {
     expect(r.stdout.trimEnd().split('\n')).toHaveLength(3);
     expect(JSON.parse(lines(file).at(-1)!)).toMatchObject({ dir: 'meta', rtev: { end: 'stdout', message: 'the reader of stdout went away' } });
     expect(r.stderr).toMatch(/^rtev: recorded \d+ frames .*; the reader of stdout went away\n$/);
+  });
+});
+
+describe('what the recorder writes, the readers read', () => {
+  it('no recording line passes the readers\' limit: the largest frame fits, and text that escaping would swell is kept as bytes', async () => {
+    const { MAX_RECORDING_LINE, recordingLine, textFrameNote } = await import('../src/record/line.js');
+    const { MAX_LINE_BYTES } = await import('../src/sources/read.js');
+    const { MAX_FRAME_BYTES } = await import('../src/sources/websocket.js');
+    expect(MAX_LINE_BYTES).toBeGreaterThanOrEqual(MAX_RECORDING_LINE);
+    // A binary frame at the limit: base64 is 4/3 of it, plus the line's head.
+    expect(Math.ceil(MAX_FRAME_BYTES / 3) * 4 + 100).toBeLessThan(MAX_RECORDING_LINE);
+    // 45 MiB of control characters would escape to 270 MiB (\u0001 each): kept as base64 instead.
+    const ctl = Buffer.alloc(45 * 1024 * 1024, 1);
+    const line = recordingLine('2026-11-25T12:00:00.000Z', 'server', ctl, false);
+    expect(line.length).toBeLessThan(MAX_RECORDING_LINE);
+    expect(textFrameNote(line)).toBe('too long to escape');
+    // Short text stays text; a real binary frame has no note.
+    expect(recordingLine('t', 'server', Buffer.from('\x01hi'), false).toString()).toBe('{"ts":"t","dir":"server","text":"\\u0001hi"}');
+    expect(textFrameNote(recordingLine('t', 'server', Buffer.from([1, 2]), true))).toBeNull();
   });
 });
