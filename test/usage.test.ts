@@ -87,3 +87,12 @@ describe('a full disk or a file-size limit on stdout', () => {
     expect(statSync(out).size).toBe(20 * 1024);
   });
 });
+
+describe('a live URL ws refuses', () => {
+  it('a #fragment is a usage error, not an internal error', async () => {
+    const r = await rtevProcess(['tail', 'ws://127.0.0.1:9/x?api_key=sk-abcdef123#frag', '--no-record']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trimEnd().split('\n').at(-1)).toBe('rtev: ws://127.0.0.1:9/x?api_key=REDACTED#frag: a WebSocket URL cannot have a #fragment');
+    expect(r.stderr).not.toContain('sk-abcdef123');
+  });
+});

@@ -1,3 +1,4 @@
+import { parseBounded } from './bounded-json.js';
 import { classify, type Protocol, type Tag } from './catalogue.js';
 import { Slot, type Spans, spanString, base64Bytes, hasEscape } from '../scan/scan.js';
 
@@ -86,9 +87,9 @@ export class Frame {
     return ts === null ? NaN : Date.parse(ts);
   }
 
-  /** The whole event, parsed on first use. Text and binary frames give their string. */
+  /** The whole event, parsed on first use (nesting past MAX_JSON_DEPTH cut). Text and binary frames give their string. */
   json(): any {
-    if (this.parsed === undefined) this.parsed = JSON.parse(this.buf.toString('utf8', this.evStart, this.evEnd));
+    if (this.parsed === undefined) this.parsed = parseBounded(this.buf, this.evStart, this.evEnd);
     return this.parsed;
   }
 

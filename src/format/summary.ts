@@ -1,5 +1,6 @@
 import type { Frame } from '../events/frame.js';
 import type { AudioFormat } from '../pipeline/audio-format.js';
+import { MAX_JSON_DEPTH, nestsDeeper } from '../events/bounded-json.js';
 import { textFrameNote } from '../record/line.js';
 import { escapeControls } from './escape.js';
 
@@ -196,27 +197,11 @@ function eventText(f: Frame, type: string, e: any, known: boolean): string {
   }
 }
 
-/** Deeper than this, an unknown event is shown as its own bytes, cut: JSON.stringify recurses on depth. */
-const MAX_DEPTH = 64;
 const RAW_CUT = 4096;
 
-/** The deepest nesting of objects and arrays in JSON bytes, counted up to `limit` (strings skipped). */
-export function jsonDepth(buf: Buffer, start: number, end: number, limit: number): number {
-  let depth = 0, max = 0;
-  for (let i = start; i < end; i++) {
-    const c = buf[i];
-    if (c === 0x22) {
-      for (i++; i < end && buf[i] !== 0x22; i++) if (buf[i] === 0x5c) i++;
-    } else if (c === 0x7b || c === 0x5b) {
-      if (++depth > max && (max = depth) > limit) return max;
-    } else if (c === 0x7d || c === 0x5d) depth--;
-  }
-  return max;
-}
-
-/** An unknown event, compact; one nested too deep to re-serialise safely is shown as its bytes, cut. */
+/** An unknown event, compact; one nested too deep to re-serialise in full is shown as its own bytes, cut. */
 function unknownText(f: Frame): string {
-  if (jsonDepth(f.buf, f.evStart, f.evEnd, MAX_DEPTH) <= MAX_DEPTH) return escapeControls(JSON.stringify(f.json()));
+  if (!nestsDeeper(f.buf, f.evStart, f.evEnd, MAX_JSON_DEPTH)) return escapeControls(JSON.stringify(f.json()));
   const end = Math.min(f.evEnd, f.evStart + RAW_CUT);
   return escapeControls(f.buf.toString('utf8', f.evStart, end)) + (end < f.evEnd ? '…' : '');
 }

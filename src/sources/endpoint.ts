@@ -89,6 +89,7 @@ export function resolveEndpoint(o: EndpointOptions, env: NodeJS.ProcessEnv): End
     } catch {
       throw new EndpointError(`${redactUrl(src)}: not a valid URL`);
     }
+    if (url.hash) throw new EndpointError(`${redactUrl(src)}: a WebSocket URL cannot have a #fragment`);
     if (o.callId) url.searchParams.set('call_id', o.callId);
   } else {
     throw new EndpointError(`${src}: not a live source (use ws://…, wss://… or openai)`);

@@ -87,9 +87,16 @@ function brokenMessage(e: NodeJS.ErrnoException, host: string): string {
  */
 export async function connectLive(ep: Endpoint, h: LiveHandlers, pingMs = 20000): Promise<LiveConnection> {
   const { WebSocket } = await import('ws'); // loaded only for live sources: start-up stays fast
-  const ws = new WebSocket(ep.url, {
-    headers: ep.headers, handshakeTimeout: 15000, perMessageDeflate: true, maxPayload: MAX_FRAME_BYTES, skipUTF8Validation: true,
-  });
+  let ws: InstanceType<typeof WebSocket>;
+  try {
+    ws = new WebSocket(ep.url, {
+      headers: ep.headers, handshakeTimeout: 15000, perMessageDeflate: true, maxPayload: MAX_FRAME_BYTES, skipUTF8Validation: true,
+    });
+  } catch (e) {
+    // What ws refuses before connecting (resolveEndpoint checks the URL and headers first): one line, no throw.
+    const end: LiveEnd = { ok: false, retryable: false, code: null, reason: '', message: scrub(`cannot connect to ${ep.shown}: ${(e as Error).message}`, ep.secrets) };
+    return { done: Promise.resolve(end), send: () => {}, close: () => {} };
+  }
   let opened = false;
   let byUs = false;
   let ended: LiveEnd | null = null;
