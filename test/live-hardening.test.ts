@@ -275,6 +275,31 @@ describe('tail while stdout is stuck', () => {
     expect(JSON.parse(lines(file).at(-1)!)).toMatchObject({ dir: 'meta', rtev: { end: 'SIGINT', frames: N } });
   }, 180000);
 
+  it('a slow reader: the display skips in gaps, with one note per gap, not one per frame', async () => {
+    const N = 30000;
+    const srv = await server(async (ws) => {
+      for (let i = 0; i < N; i++) {
+        ws.send(JSON.stringify({ type: 'response.output_text.delta', response_id: 'r', item_id: 'i', delta: 'x'.repeat(1000) + i }));
+        if (i % 100 === 0) await new Promise((r) => setTimeout(r, 10)); // about 10 MB/s for 3 s
+      }
+      ws.close(1000);
+    });
+    const dir = tmp();
+    const file = join(dir, 'slow.jsonl');
+    const p = background(['tail', srv.url, '--record', file, '--wide'], { stuck: true });
+    // Read 64 KiB every 20 ms: about 3 MB/s, far slower than the server sends.
+    let shown = 0;
+    const timer = setInterval(() => { const c = p.child.stdout.read(65536); if (c) shown += c.length; }, 20);
+    const r = await p.done;
+    clearInterval(timer);
+    expect(r.code, r.stderr).toBe(0);
+    const notes = r.stderr.match(/the display fell behind/g) ?? [];
+    expect(notes.length).toBeGreaterThan(0);
+    expect(notes.length).toBeLessThan(30);
+    expect(shown).toBeGreaterThan(0);
+    expect(lines(file)).toHaveLength(N + 2);
+  }, 120000);
+
   it('the reader going away ends tail with the recording closed (| head)', async () => {
     const srv = await server(async (ws) => {
       for (let i = 0; i < 5000; i++) {

@@ -3,15 +3,18 @@ import type { FrameWriter } from './frame-writer.js';
 import type { Output } from './output.js';
 
 const BEHIND = 4 << 20;
+const CAUGHT_UP = 1 << 20;
 
 /**
  * Live output: frames are printed as they arrive. On a terminal, the growing run of audio deltas is one line
- * updated in place. A display that cannot keep up (its stream holds more than 4 MiB) skips frames and says how
- * many: the recording still gets every frame, and memory stays flat.
+ * updated in place. A display that cannot keep up (more than 4 MiB waiting for the reader) skips frames until
+ * the reader has taken all but 1 MiB, then says how many it skipped (once per gap, not once per frame): the
+ * recording still gets every frame, and memory stays flat. Skipped frames are not even summarised.
  */
 export class LiveDisplay {
   private showingPending = false;
   private skipped = 0;
+  private behind = false;
 
   constructor(
     private readonly writer: FrameWriter,
@@ -24,10 +27,13 @@ export class LiveDisplay {
   show(f: Frame): void {
     if (this.out.closed) return;
     // What the reader has not taken yet: queued in the stream, and staged in the output.
-    if ((this.stream.writableLength ?? 0) + this.out.staged > BEHIND) {
+    const waiting = (this.stream.writableLength ?? 0) + this.out.staged;
+    if (waiting > (this.behind ? CAUGHT_UP : BEHIND)) {
+      this.behind = true;
       this.skipped++;
       return;
     }
+    this.behind = false;
     if (this.skipped) {
       this.say(`rtev: the display fell behind: ${this.skipped} events not shown (all are in the recording)`);
       this.skipped = 0;
