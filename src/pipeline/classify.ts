@@ -156,27 +156,29 @@ function eventInString(buf: Buffer, s: number, e: number): Buffer | null {
 }
 
 /**
- * A source's protocol from its first lines (PROTOCOL.md §9): a recording's first meta line names the endpoint;
- * otherwise the first frame that only one protocol sends decides. Null when nothing in `maxLines` decides.
+ * What one line says about its source's protocol (PROTOCOL.md §9): a recording's meta line names the endpoint;
+ * a frame that only one protocol sends decides. Null when the line says nothing.
  */
+export function lineProtocol(buf: Buffer, start: number, end: number): Protocol | null {
+  const r = classifyLine('', 0, buf, start, end);
+  if (r === null) {
+    // A meta line: the endpoint it was recorded from (its first 4 KiB hold the source URL).
+    const m = /"source"\s*:\s*"([^"]+)"/.exec(buf.toString('utf8', start, Math.min(end, start + 4096)));
+    return m ? protocolFromUrl(m[1]!) : null;
+  }
+  if (typeof r === 'string' || r.kind !== 'event') return null;
+  return protocolHint(r.type, () => r.tryJson()?.session);
+}
+
+/** A source's protocol from its first lines; null when nothing in `maxLines` decides. */
 export function detectProtocol(buf: Buffer, maxLines = 64): Protocol | null {
   let pos = 0;
   for (let n = 0; n < maxLines && pos < buf.length; n++) {
     let nl = buf.indexOf(10, pos);
     if (nl < 0) nl = buf.length;
-    const start = pos;
-    pos = nl + 1;
-    const r = classifyLine('', 0, buf, start, nl);
-    if (r === null) {
-      // A meta line: the endpoint it was recorded from (its first 4 KiB hold the source URL).
-      const m = /"source"\s*:\s*"([^"]+)"/.exec(buf.toString('utf8', start, Math.min(nl, start + 4096)));
-      const p = m ? protocolFromUrl(m[1]!) : null;
-      if (p) return p;
-      continue;
-    }
-    if (typeof r === 'string' || r.kind !== 'event') continue;
-    const p = protocolHint(r.type, () => r.tryJson()?.session);
+    const p = lineProtocol(buf, pos, nl);
     if (p) return p;
+    pos = nl + 1;
   }
   return null;
 }

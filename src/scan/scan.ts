@@ -337,6 +337,11 @@ export function scanObject(buf: Buffer, i: number, end: number, spans: Spans, in
   }
 }
 
+/** Skip one JSON value of any kind at `i` (after whitespace): the index after it, or -1 with `scanError` set. */
+export function scanValue(buf: Buffer, i: number, end: number): number {
+  return skipValue(buf, i, end);
+}
+
 /** The decoded string at a span (which includes its quotes). */
 export function spanString(buf: Buffer, s: number, e: number, escaped: number): string {
   if (escaped === 2) escaped = hasEscape(buf, s, e) ? 1 : 0;
