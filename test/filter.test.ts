@@ -165,3 +165,20 @@ describe('filter options: time syntax, typos, globs', () => {
     expect(performance.now() - t0).toBeLessThan(5000);
   });
 });
+
+describe('prototype-named types', () => {
+  const names = ['constructor', '__proto__', 'toString', 'valueOf', 'hasOwnProperty'];
+  const input = [...names, ...names].map((t, i) => JSON.stringify({ type: t, event_id: `e${i}` })).join('\n') + '\n';
+
+  it('are read, tagged, selected and checked like any unknown type', async () => {
+    const tagged = (await rtev(['cat', '--json'], { stdin: input })).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(tagged.map((t) => [t.event.type, t.variant])).toEqual([...names, ...names].map((t) => [t, 'Unknown']));
+    for (const t of names) {
+      const r = await rtev(['filter', '--type', t, '--count'], { stdin: input });
+      expect(r.stdout, t).toBe('2\n');
+      expect((await rtev(['filter', '--exclude', t, '--count'], { stdin: input })).stdout, t).toBe('8\n');
+    }
+    const check = await rtev(['check', '--json'], { stdin: input });
+    expect(check.stdout.trim().split('\n').map((l) => JSON.parse(l).rule)).toEqual(Array(10).fill('unknown-type'));
+  });
+});

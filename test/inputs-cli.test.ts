@@ -61,6 +61,8 @@ describe('folders as SOURCE', () => {
     expect(cat.stdout.trim().split('\n').map((l) => JSON.parse(l).variant)).toEqual(['SessionCreated', 'ResponseCreated', 'ResponseDone', 'Error']); // 2026/… sorts before a.json
     const filter = await rtevProcess(['filter', '--type', 'response.done', d]);
     expect(filter.stdout).toBe(ev('response.done', ',"response":{"id":"r"}') + '\n');
+    const byFile = JSON.parse((await rtevProcess(['stats', '--json', '--by-file', d])).stdout);
+    expect(byFile.files.map((f: any) => [f.sources[0].slice(d.length + 1), f.events])).toEqual([['2026/11/b.jsonl', 3], ['a.json', 1]]);
   });
 
   it('names a folder with no captures in one line, exit 1', async () => {

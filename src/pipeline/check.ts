@@ -31,13 +31,14 @@ export interface Finding {
 }
 
 /** Fields a beta server did not require (PROTOCOL.md §2.6): not reported in beta captures. */
-const BETA_OPTIONAL: Record<string, string[]> = {
+const BETA_OPTIONAL = new Map<string, string[]>(Object.entries({
   'conversation.item.input_audio_transcription.completed': ['usage'],
   'response.function_call_arguments.done': ['name'],
-};
+}));
 
 /** The streamed-text pairs: each delta type, its done type, and the done's text field. */
-const STREAMS: Record<string, { done: string; field: string; delta: boolean }> = {
+// Maps, not objects: a type is a string from the stream, and `constructor` must find nothing.
+const STREAMS = new Map<string, { done: string; field: string; delta: boolean }>(Object.entries({
   'response.output_text.delta': { done: 'response.output_text.done', field: 'text', delta: true },
   'response.output_text.done': { done: 'response.output_text.done', field: 'text', delta: false },
   'response.output_audio_transcript.delta': { done: 'response.output_audio_transcript.done', field: 'transcript', delta: true },
@@ -51,7 +52,7 @@ const STREAMS: Record<string, { done: string; field: string; delta: boolean }> =
   // Audio has no text to compare, but a delta after its done is still out of order.
   'response.output_audio.delta': { done: 'response.output_audio.done', field: '', delta: true },
   'response.output_audio.done': { done: 'response.output_audio.done', field: '', delta: false },
-};
+}));
 
 function kindOf(v: unknown): FieldKind | 'null' | 'boolean' {
   if (v === null) return 'null';
@@ -166,7 +167,7 @@ export class Checker {
 
   private fields(f: Frame, e: any): void {
     const v = f.tag.variant;
-    const betaOptional = BETA_OPTIONAL[v.type] ?? [];
+    const betaOptional = BETA_OPTIONAL.get(v.type) ?? [];
     for (const [name, want] of requiredList(v)) {
       let kind: ReturnType<typeof kindOf> | 'absent' | 'unchecked';
       if (e === null) kind = this.spanKind(f, name);
@@ -238,7 +239,7 @@ export class Checker {
         this.find(f, 'index-mismatch', `content_index ${partIdx} of ${itemId} was never added (response.content_part.added)`);
       }
     }
-    const stream = STREAMS[type];
+    const stream = STREAMS.get(type);
     // A delta of a response the capture never saw created: it began before the capture did.
     if (stream?.delta && !this.sessionStarted && typeof respId === 'string' && !this.created.has(respId)) this.joinedLate(f, respId);
     if (!stream || typeof itemId !== 'string') return;
