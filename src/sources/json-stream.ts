@@ -26,8 +26,9 @@ const QUOTE = 0x22, BSLASH = 0x5c, LBRACE = 0x7b, RBRACE = 0x7d, LBRACK = 0x5b, 
 
 // What a container is, for the units inside it.
 const NONE = 0, TOP_OBJ = 1, TOP_ARR = 2, LOG = 3, ENTRIES = 4, ENTRY = 5, REQUEST = 6, MESSAGES = 7;
-// Containers whose keys matter (the rest are never decoded).
+// Containers whose keys matter (the rest are never decoded), and the only keys that do.
 const KEYED = new Uint8Array([0, 1, 0, 1, 0, 1, 1, 0]);
+const WANTED = ['log', 'entries', 'request', 'url', '_webSocketMessages'].map((text) => ({ text, bytes: Buffer.from(text) }));
 
 export class JsonStreamSplitter {
   private depth = 0;
@@ -39,7 +40,11 @@ export class JsonStreamSplitter {
   private inString = false;
   private stringIsKey = false;
   private stringBackslashes = 0; // the run of backslashes at the end of the string part read so far
-  private keyParts: Buffer[] | null = null;
+  // A key being read, when its container's keys matter: where it starts in this chunk, and what of it earlier
+  // chunks held (rare: a key cut by a chunk boundary).
+  private keyWanted = false;
+  private keyFrom = 0;
+  private keyCarry: Buffer | null = null;
   private inScalar = false;
   private garbageLine = false;
 
@@ -113,6 +118,12 @@ export class JsonStreamSplitter {
       i = this.structural(chunk, i, c, atLineStart);
     }
     if (this.unitOpen && !this.unitTooLong) this.keep(chunk.subarray(this.unitFrom));
+    if (this.inString && this.stringIsKey && this.keyWanted) {
+      const part = chunk.subarray(this.keyFrom);
+      this.keyCarry = this.keyCarry ? Buffer.concat([this.keyCarry, part]) : Buffer.from(part);
+      this.keyFrom = 0;
+      if (this.keyCarry.length > 256) this.keyWanted = false; // longer than any key that matters
+    }
   }
 
   /** The input ended: a unit still open was cut short. */
@@ -137,7 +148,9 @@ export class JsonStreamSplitter {
       const isKey = parentObj && this.wantKey[d - 1] === 1;
       if (isKey) {
         this.wantKey[d - 1] = 0;
-        this.keyParts = KEYED[parentRole] ? [] : null;
+        this.keyWanted = KEYED[parentRole] === 1;
+        this.keyFrom = i + 1;
+        this.keyCarry = null;
       } else {
         this.valueStarts(chunk, i, atLineStart, 'string');
       }
@@ -254,8 +267,11 @@ export class JsonStreamSplitter {
     if (kind === 'url' && (this.unitTooLong || this.unitBroken)) return;
     if (this.unitTooLong) return this.sink.broken(n, `${kind === 'message' ? 'a message' : kind === 'element' ? 'an element' : 'an object'} of ${mib(this.unitSize)} is over the ${mib(this.maxUnit)} limit, skipped`);
     if (this.unitBroken) return this.sink.broken(n, this.unitBroken);
-    const buf = Buffer.concat(this.unitParts, this.unitSize);
+    const parts = this.unitParts;
     this.unitParts = [];
+    // One piece without line breaks is handed on as a view of its chunk (as JSONL lines are); else a copy.
+    const one = parts.length === 1 && parts[0]!.indexOf(NL) < 0 && parts[0]!.indexOf(0x0d) < 0;
+    const buf = one ? parts[0]! : Buffer.concat(parts, this.unitSize);
     if (kind === 'url') {
       try {
         const u: unknown = JSON.parse(buf.toString('utf8'));
@@ -263,7 +279,7 @@ export class JsonStreamSplitter {
       } catch { /* not a usable URL: the protocol is decided from the frames */ }
       return;
     }
-    for (let k = 0; k < buf.length; k++) if (buf[k] === NL || buf[k] === 0x0d) buf[k] = 0x20;
+    if (!one) for (let k = 0; k < buf.length; k++) if (buf[k] === NL || buf[k] === 0x0d) buf[k] = 0x20;
     this.sink.unit(kind, buf, n);
   }
 
@@ -279,7 +295,7 @@ export class JsonStreamSplitter {
       if (this.nlAt >= 0 && this.nlAt < stop) {
         this.unitBroken ||= `a raw line break inside a string, on line ${this.line}`;
         this.inString = false;
-        this.keyParts = null;
+        this.keyWanted = false;
         return this.nlAt;
       }
       // Backslashes just before the quote (or the chunk's end): an odd run escapes it.
@@ -287,31 +303,31 @@ export class JsonStreamSplitter {
       while (b >= i && chunk[b] === BSLASH) b--;
       const run = stop - 1 - b + (b < i ? this.stringBackslashes : 0);
       if (q < 0) {
-        if (this.keyParts) this.keyParts.push(chunk.subarray(i, n));
         this.stringBackslashes = run;
         return n;
       }
       if (run % 2 === 1) { from = q + 1; continue; }
-      if (this.keyParts) this.keyParts.push(chunk.subarray(i, q));
       this.inString = false;
-      if (this.stringIsKey) this.setKey();
+      if (this.stringIsKey) this.setKey(chunk, q);
       else if (this.unitOpen && this.depth === this.unitDepth) this.endUnit(chunk, q + 1);
       return q + 1;
     }
   }
 
-  private setKey(): void {
-    const parts = this.keyParts;
-    this.keyParts = null;
-    if (!parts) return;
-    const raw = Buffer.concat(parts);
+  /** The key that ended at `q`: kept only when it is one the HAR path needs, compared byte for byte. */
+  private setKey(chunk: Buffer, q: number): void {
     let key: string | null = null;
-    if (raw.length <= 256) {
-      if (raw.indexOf(BSLASH) < 0) key = raw.toString('utf8');
-      else {
+    if (this.keyWanted) {
+      const raw = this.keyCarry ? Buffer.concat([this.keyCarry, chunk.subarray(this.keyFrom, q)]) : chunk.subarray(this.keyFrom, q);
+      if (raw.indexOf(BSLASH) >= 0) {
         try { key = JSON.parse(`"${raw.toString('utf8')}"`) as string; } catch { key = null; }
+        if (key !== null && !WANTED.some((w) => w.text === key)) key = null;
+      } else {
+        for (const w of WANTED) if (w.bytes.length === raw.length && w.bytes.equals(raw)) { key = w.text; break; }
       }
     }
+    this.keyWanted = false;
+    this.keyCarry = null;
     this.keys[this.depth - 1] = key;
   }
 
