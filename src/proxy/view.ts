@@ -1,0 +1,63 @@
+/**
+ * How one proxied connection is shown: `tail`'s live display, fed the connection's recording lines, each line
+ * labelled with the connection (`[2] `) once more than one has been seen.
+ */
+import type { Frame } from '../events/frame.js';
+import { frameWriter } from '../format/frame-writer.js';
+import { LiveDisplay } from '../format/live-display.js';
+import type { Output } from '../format/output.js';
+import type { Palette } from '../format/palette.js';
+import type { TimeMode } from '../format/pretty.js';
+import { classifyLine } from '../pipeline/classify.js';
+import type { FrameTest } from '../pipeline/filter.js';
+import type { Protocol } from './route.js';
+
+export interface ViewOptions {
+  json: boolean;
+  palette: Palette;
+  time: TimeMode;
+  wide: boolean;
+  width: number;
+  all: boolean;
+  tty: boolean;
+  keep: FrameTest;
+  out: Output;
+  stdout: NodeJS.WritableStream;
+  say(line: string): void;
+}
+
+/**
+ * The one place the proxy classifies a frame for display. `protocol` is decided by the connection's path
+ * (`/v1/realtime`, `/v1/realtime/translations`, `/v1/live/sessions`) so that each protocol can be read with
+ * its own catalogue.
+ */
+export function displayFrame(source: string, seq: number, line: Buffer, _protocol: Protocol | null): Frame | null {
+  const f = classifyLine(source, seq, line, 0, line.length);
+  if (f === null || typeof f === 'string') return null;
+  f.seq = seq;
+  return f;
+}
+
+export class ConnectionView {
+  private seq = 0;
+  private readonly display: LiveDisplay;
+
+  constructor(private readonly n: number, private readonly protocol: Protocol | null, labelled: () => boolean, private readonly o: ViewOptions) {
+    const writer = frameWriter(o.out, {
+      format: o.json ? 'json' : 'pretty', palette: o.palette, time: o.time, wide: o.wide, width: o.width, all: o.all, tty: o.tty,
+      connection: { n, label: () => (labelled() ? `[${n}] ` : '') },
+    });
+    // Never in place: lines of other connections come in between.
+    this.display = new LiveDisplay(writer, o.out, o.stdout, false, o.say);
+  }
+
+  show(line: Buffer): void {
+    const f = displayFrame(`[${this.n}]`, ++this.seq, line, this.protocol);
+    if (f && this.o.keep(f)) this.display.show(f);
+  }
+
+  end(): void {
+    this.display.end();
+    void this.o.out.flush();
+  }
+}
