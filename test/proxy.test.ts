@@ -136,12 +136,18 @@ describe('rtev proxy: fidelity', () => {
   });
 
   it('negotiates the subprotocol end to end and redacts a browser key offered in one', async () => {
-    const srv = await serve({ frames: [ev('session.created', { session: {} })], close: 'stay', protocol: (offered) => (offered.includes('realtime') ? 'realtime' : false) });
+    const srv = await serve({
+      frames: [ev('session.created', { session: {} })], close: 'stay', protocol: (offered) => (offered.includes('realtime') ? 'realtime' : false),
+      // A server that echoes what it was offered: the key reaches the app, but not the recording or the screen.
+      onConnection: (ws, req) => ws.send(ev('error', { error: { message: `offered ${req.headers['sec-websocket-protocol']}` } })),
+    });
     const dir = tmp();
     const p = await startProxy([`ws://127.0.0.1:${srv.port}`, '--dir', dir]);
     const a = app(`${p.url}/v1/realtime?model=m`, ['realtime', `openai-insecure-api-key.${BROWSER_KEY}`]);
     await a.opened;
     expect(a.ws.protocol).toBe('realtime');
+    await until(() => a.got.length === 2);
+    expect(a.got[0]!.data.toString()).toContain(BROWSER_KEY);
     expect(srv.headers[0]!['sec-websocket-protocol']).toBe(`realtime,openai-insecure-api-key.${BROWSER_KEY}`);
     // The upstream takes none of the app's offer: the app sees that, as it would connecting directly (a
     // browser accepts it; the ws client refuses it).
@@ -154,6 +160,7 @@ describe('rtev proxy: fidelity', () => {
     expect(parsed(fa!)[0].rtev).toMatchObject({ subprotocol: 'realtime', offered: ['realtime', 'openai-insecure-api-key.REDACTED'] });
     expect(parsed(fb!)[0].rtev).toMatchObject({ subprotocol: null, offered: ['other'] });
     expect(r.stderr).toContain('[1] /v1/realtime?model=m (subprotocol realtime) → ');
+    expect(allText(dir)).toContain('offered realtime,openai-insecure-api-key.REDACTED');
     for (const out of [r.stdout, r.stderr, allText(dir)]) expect(out).not.toContain(BROWSER_KEY);
     // Two connections seen: display lines carry their connection's label.
     expect(r.stdout).toMatch(/^\[2\] \d\d:\d\d:\d\d\.\d{3} ↓ session\.created/m);
