@@ -348,6 +348,29 @@ describe('rtev proxy: many sessions, slow readers, stopping', () => {
   });
 });
 
+describe('rtev proxy: SDK clients', () => {
+  it("openai-node's realtime client goes through it as the README shows (baseURL, plus a plain TCP connection)", async () => {
+    const srv = await serve({ frames: [ev('session.created', { session: { model: 'gpt-realtime' } })], close: 'stay', echo: true });
+    const p = await startProxy([`ws://127.0.0.1:${srv.port}`, '--no-record', '--time', 'none'], {});
+    const script = `
+      import net from 'node:net';
+      import OpenAI from 'openai';
+      import { OpenAIRealtimeWS } from 'openai/realtime/ws';
+      const client = new OpenAI({ apiKey: ${JSON.stringify(APP_KEY)}, baseURL: ${JSON.stringify(`${p.http}/v1`)} });
+      // openai-node makes the base URL's scheme wss:, so the proxy's plain port needs a plain connection.
+      const rt = new OpenAIRealtimeWS({ model: 'gpt-realtime', options: { createConnection: (o) => net.connect(Number(o.port), o.host) } }, client);
+      rt.on('session.created', () => rt.send({ type: 'response.create' }));
+      rt.on('response.create', () => rt.close());`;
+    const r = await new Promise<number>((resolve) => spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, stdio: 'inherit' }).on('close', resolve));
+    expect(r).toBe(0);
+    expect(srv.headers[0]!.authorization).toBe(`Bearer ${APP_KEY}`);
+    expect(srv.received).toEqual(['{"type":"response.create"}']);
+    await until(() => p.err().includes('closed by the app'));
+    const out = await stop(p);
+    expect(out.stdout.split('\n').slice(0, 3)).toEqual(['↓ session.created                          gpt-realtime', '↑ response.create', '↓ response.create']);
+  });
+});
+
 describe('rtev proxy: WebRTC calls', () => {
   it('answers POST /v1/realtime/calls unchanged and records the call\'s sideband', async () => {
     const requests: { method: string; url: string; auth: string | undefined; type: string | undefined; body: string }[] = [];

@@ -3,6 +3,7 @@
  * same bytes, text as text, binary as binary) and in order; each side's pings are answered on its own hop;
  * a close on one side closes the other with the same code and reason; a slow reader pauses the other side.
  */
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 
 export type Side = 'app' | 'upstream';
@@ -39,9 +40,29 @@ export function wireCode(code: number): number {
   return sendable ? code : 1011;
 }
 
+/** The socket under a `ws` WebSocket: `ws` keeps it in `_socket`, with no public accessor. */
+const socketOf = (ws: WebSocket) => (ws as unknown as { _socket?: Duplex | null })._socket ?? null;
+const corked = new Set<Duplex>();
+
+/**
+ * Hold `to`'s writes until the messages read in this tick are all forwarded: one write(2) for a whole
+ * chunk of small messages instead of one each (which cost 40% of the time at 40,000 frames/s).
+ */
+function corkUntilNextTick(to: WebSocket): void {
+  const socket = socketOf(to);
+  if (!socket || corked.has(socket)) return;
+  corked.add(socket);
+  socket.cork();
+  process.nextTick(() => {
+    corked.delete(socket);
+    socket.uncork();
+  });
+}
+
 /** Forward one message, pausing `from` until `to` has written it when `to` is too far behind. */
 function forward(from: WebSocket, to: WebSocket, data: Buffer, isBinary: boolean): void {
   if (to.readyState !== OPEN) return;
+  corkUntilNextTick(to);
   if (!from.isPaused && to.bufferedAmount + data.length > HIGH_WATER) {
     from.pause();
     to.send(data, { binary: isBinary }, () => from.resume());
