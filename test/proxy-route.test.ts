@@ -88,11 +88,13 @@ describe('headers and credentials', () => {
     expect(shownProtocol('realtime')).toBe('realtime');
   });
 
-  it('warns at start when the upstream gets no key by policy', () => {
-    expect(planStartup(undefined, [], {}).warning).toMatch(/^OPENAI_API_KEY is not set: apps must send their own key/);
-    expect(planStartup(undefined, [], env).warning).toBeNull();
-    expect(planStartup('wss://gateway.example.test', [], {}).warning).toBeNull();
-    expect(planStartup(undefined, ['Authorization: Bearer x'], {}).warning).toBeNull();
+  it('warns at start when the upstream gets no key by policy, or when its key is offered beyond loopback', () => {
+    expect(planStartup(undefined, [], {}).warnings).toEqual(["OPENAI_API_KEY is not set: apps must send their own key (Authorization, api-key, or a browser's subprotocol)"]);
+    expect(planStartup(undefined, [], env).warnings).toEqual([]);
+    expect(planStartup('wss://gateway.example.test', [], {}).warnings).toEqual([]);
+    expect(planStartup(undefined, ['Authorization: Bearer x'], {}).warnings).toEqual([]);
+    expect(planStartup(undefined, [], env, '0.0.0.0').warnings).toEqual(['listening on 0.0.0.0: whoever can reach it gets their requests sent upstream with your key']);
+    expect(planStartup(undefined, [], {}, '0.0.0.0').warnings).toHaveLength(1);
     expect(() => planStartup(undefined, ['no colon'], {})).toThrow(/expected "Name: value"/);
   });
 });

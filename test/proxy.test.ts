@@ -348,6 +348,29 @@ describe('rtev proxy: many sessions, slow readers, stopping', () => {
   });
 });
 
+describe('rtev proxy: durability', () => {
+  it('puts each frame on disk within 100 ms; after kill -9 every recording is readable', async () => {
+    const srv = await serve({ close: 'stay', echo: true });
+    const dir = tmp();
+    const p = await startProxy([`ws://127.0.0.1:${srv.port}`, '--dir', dir, '--json']);
+    const a = app(`${p.url}/v1/realtime`);
+    await a.opened;
+    await until(() => recordings(dir).length === 1);
+    const [file] = recordings(dir);
+    for (let i = 0; i < 3; i++) {
+      const t0 = Date.now();
+      a.ws.send(ev('conversation.item.create', { n: i }));
+      await until(() => (readFileSync(file!, 'utf8').match(new RegExp(`"n":${i}}`, 'g')) ?? []).length === 2, 1000, 5); // sent and echoed
+      expect(Date.now() - t0).toBeLessThan(100);
+    }
+    expect(p.out().split('\n')[0]).toMatch(/^\{"conn":1,"seq":1,"ts":"[^"]+","dir":"client","variant":"ConversationItemCreate","family":"conversation","event":\{/);
+    p.child.kill('SIGKILL');
+    await p.done;
+    const stats = JSON.parse((await rtevProcess(['stats', '--json', file!])).stdout);
+    expect(stats).toMatchObject({ events: 6, malformed: 0, directions: { client: 3, server: 3 } });
+  });
+});
+
 describe('rtev proxy: SDK clients', () => {
   it("openai-node's realtime client goes through it as the README shows (baseURL, plus a plain TCP connection)", async () => {
     const srv = await serve({ frames: [ev('session.created', { session: { model: 'gpt-realtime' } })], close: 'stay', echo: true });

@@ -45,7 +45,7 @@ export async function runProxy(upstreamArg: string | undefined, o: ProxyOptions,
   let plan;
   let keep;
   try {
-    plan = planStartup(upstreamArg, o.header ?? [], ctx.io.env);
+    plan = planStartup(upstreamArg, o.header ?? [], ctx.io.env, o.host);
     keep = compileFilter({ ...o, dir: o.direction });
   } catch (e) {
     if (e instanceof UpstreamError || e instanceof EndpointError) {
@@ -79,7 +79,7 @@ export async function runProxy(upstreamArg: string | undefined, o: ProxyOptions,
   }
   // The first line names both ends: scripts find the port here.
   ctx.say(`rtev: proxy ${url} → ${plan.upstream.shown}; ${o.record ? `recording to ${o.dir.replace(/\/*$/, '/')}` : 'not recording'}`);
-  if (plan.warning) ctx.say(`rtev: ${plan.warning}`);
+  for (const w of plan.warnings) ctx.say(`rtev: ${w}`);
 
   const sig = await new Promise<'SIGINT' | 'SIGTERM'>((resolve) => ctx.io.onSignal?.(resolve));
   log.stopSignal = sig;
