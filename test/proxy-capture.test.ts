@@ -1,10 +1,13 @@
 // rtev/capture: the in-process recorder an app imports, checked through the package's own export.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openRecording, type Recording } from 'rtev/capture';
 import { ROOT, rtev, tmp } from './helpers.js';
+import { liveHarness } from './server.js';
+
+const { serve } = liveHarness();
 
 describe('rtev/capture', () => {
   it('a script records its session: rtev stats reads it back with the right counts and the script\'s timestamps', async () => {
@@ -43,5 +46,32 @@ describe('rtev/capture', () => {
     expect(text).not.toContain('precious');
     expect(text).not.toContain('late');
     expect(text).toContain('"dir":"client","text":"plain text"');
+  });
+
+  it("hooks openai-node's realtime client as the README shows: the server's frames byte for byte, the app's events", async () => {
+    const created = '{"type":"session.created","event_id":"e1","session":{"model":"gpt-realtime"}}';
+    const srv = await serve({ frames: [created], close: 'stay', echo: true });
+    const file = join(tmp(), 'node.jsonl');
+    const script = `
+      import net from 'node:net';
+      import OpenAI from 'openai';
+      import { OpenAIRealtimeWS } from 'openai/realtime/ws';
+      import { openRecording } from 'rtev/capture';
+      const client = new OpenAI({ apiKey: 'sk-x', baseURL: 'http://127.0.0.1:${srv.port}/v1' });
+      const rt = new OpenAIRealtimeWS({ model: 'gpt-realtime', options: { createConnection: (o) => net.connect(Number(o.port), o.host) } }, client);
+      // As in the README:
+      const rec = await openRecording(${JSON.stringify(file)}, { source: 'my-app' });
+      rt.socket.prependListener('message', (data, isBinary) => rec.server(data, { binary: isBinary }));
+      const send = rt.send.bind(rt);
+      rt.send = (event) => { rec.client(event); send(event); };
+      rt.socket.on('close', (code, reason) => rec.close({ code, reason: reason.toString() }));
+      rt.on('session.created', () => rt.send({ type: 'response.create' }));
+      rt.on('response.create', () => rt.close());`;
+    const code = await new Promise<number>((resolve) => spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, stdio: 'inherit' }).on('close', resolve));
+    expect(code).toBe(0);
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => `${l.dir} ${l.event?.type ?? ''}`)).toEqual(['meta ', 'server session.created', 'client response.create', 'server response.create', 'meta ']);
+    expect(readFileSync(file, 'utf8')).toContain(`"event":${created}}`);
+    expect(lines.at(-1).rtev).toMatchObject({ end: 'closed', code: 1000, frames: 3 });
   });
 });

@@ -44,7 +44,8 @@ export class ConnectionView {
 
   constructor(private readonly n: number, private readonly protocol: Protocol | null, labelled: () => boolean, private readonly o: ViewOptions) {
     const writer = frameWriter(o.out, {
-      format: o.json ? 'json' : 'pretty', palette: o.palette, time: o.time, wide: o.wide, width: o.width, all: o.all, tty: o.tty,
+      // Room for the label (`[12] `) within the line's width.
+      format: o.json ? 'json' : 'pretty', palette: o.palette, time: o.time, wide: o.wide, width: o.width - 5, all: o.all, tty: o.tty,
       connection: { n, label: () => (labelled() ? `[${n}] ` : '') },
     });
     // Never in place: lines of other connections come in between.
