@@ -116,7 +116,7 @@ describe('rtev cat', () => {
     const input = (await import('node:fs')).readFileSync(fixture('spec-beta-server-events.jsonl'), 'utf8').trimEnd().split('\n');
     lines.forEach((l, i) => {
       const t = JSON.parse(l);
-      expect(Object.keys(t).slice(0, 5)).toEqual(['seq', 'ts', 'dir', 'variant', 'family']);
+      expect(Object.keys(t).slice(0, 6)).toEqual(['seq', 'ts', 'dir', 'protocol', 'variant', 'family']);
       expect(t.seq).toBe(i + 1);
       expect(l.endsWith(`"event":${input[i]}}`)).toBe(true);
     });

@@ -5,7 +5,7 @@ import { act, count, readingCommand, withDisplayOptions, type Runner } from './s
 
 export function readingCommands(program: Command, r: Runner): void {
   withDisplayOptions(readingCommand(program, 'cat', 'pretty-print captures, one line per event'))
-    .option('--json', 'one tagged JSON line per event: {seq, ts, dir, variant, family, [alias], event}')
+    .option('--json', 'one tagged JSON line per event: {seq, ts, dir, protocol, variant, family, [alias], event}')
     .option('--raw', 'the input lines, unchanged')
     .action(act(r, async (ctx, sources: string[], opts) => (await import('../commands/cat.js')).runCat(sources, opts, ctx)));
 

@@ -104,7 +104,9 @@ export function withColorOptions(cmd: Command): Command {
 }
 
 export function withReadFlags(cmd: Command): Command {
-  return withColorOptions(cmd.option('--strict', 'exit 1 if any line is malformed'));
+  return withColorOptions(cmd.option('--strict', 'exit 1 if any line is malformed')
+    .addOption(new Option('--protocol <name>', 'read every source as this protocol (default: decided by the endpoint or the first frames)')
+      .choices(['realtime', 'translation', 'live'])));
 }
 
 /** A command that reads captures: SOURCE…, --strict, colour, the filter options, and the footer. */

@@ -63,7 +63,7 @@ export async function runAudio(sources: string[], o: AudioOptions, ctx: Ctx): Pr
     return w;
   };
 
-  const run = await visitFrames(sources, ctx, !!o.strict, (f) => {
+  const run = await visitFrames(sources, ctx, o, (f) => {
     // The session's formats and the start of time hold whatever the filter keeps.
     formats.observe(f);
     const t = f.time;

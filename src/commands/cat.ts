@@ -25,7 +25,7 @@ export async function runCat(sources: string[], o: CatOptions, ctx: Ctx): Promis
     format: o.json ? 'json' : o.raw ? 'raw' : 'pretty',
     palette: ctx.palette, time: o.time, wide: !!o.wide, width: lineWidth(ctx, o.wide), all: !!o.all, tty: ctx.io.stdoutIsTTY,
   });
-  const run = await visitFrames(sources, ctx, !!o.strict, (f) => {
+  const run = await visitFrames(sources, ctx, o, (f) => {
     if (keep(f)) w.write(f);
   });
   w.end();

@@ -17,7 +17,7 @@ export async function runStats(sources: string[], o: StatsOptions, ctx: Ctx): Pr
   const all = new Tally();
   const perFile = new Map<string, Tally>();
   const names = sources.length ? sources.map((s) => (s === '-' ? 'stdin' : s)) : ['stdin'];
-  const run = await visitFrames(sources, ctx, !!o.strict, (f) => {
+  const run = await visitFrames(sources, ctx, o, (f) => {
     if (!keep(f)) return;
     all.add(f);
     if (o.byFile) {

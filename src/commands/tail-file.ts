@@ -49,7 +49,7 @@ export async function tailFile(path: string, o: TailFileOptions, ctx: Ctx): Prom
   const show = (f: Frame) => { f.seq = ++seq; w.write(f); };
 
   if (!o.follow) {
-    const run = await visitFrames([path], ctx, !!o.strict, (f) => { if (keep(f)) ring.push(f); });
+    const run = await visitFrames([path], ctx, o, (f) => { if (keep(f)) ring.push(f); });
     for (const f of ring.frames(path)) show(f);
     w.end();
     await ctx.out.flush();

@@ -9,7 +9,7 @@ import { visitFrames } from './frames.js';
 export async function runTranscript(sources: string[], o: FilterSpec & { markdown?: boolean; json?: boolean; strict?: boolean }, ctx: Ctx): Promise<number> {
   const b = new TranscriptBuilder();
   const keep = compileFilter(o);
-  const run = await visitFrames(sources, ctx, !!o.strict, (f) => { if (keep(f)) b.add(f); });
+  const run = await visitFrames(sources, ctx, o, (f) => { if (keep(f)) b.add(f); });
   if (o.json) ctx.out.write(safeStringify(b.turns, 2) + '\n');
   else if (o.markdown) ctx.out.write(transcriptMarkdown(b.turns));
   else ctx.out.write(transcriptText(b.turns, ctx.palette));

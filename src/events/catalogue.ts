@@ -1,176 +1,93 @@
 /**
- * The event catalogue: the one table that drives tagging, filtering, `rtev types`, help and `rtev check`.
- * Facts from PROTOCOL.md §2.2 (server), §2.5 (client) and §2.6 (beta aliases).
+ * The event catalogues: one table per protocol (realtime.ts, translation.ts, live.ts), all of one shape. This
+ * module builds them into variants and answers the questions everything else asks: what does this wire type
+ * mean in this protocol (tagging), which variants does a name select (filtering), what does `rtev types` list.
  */
+import { LIVE_ALIASES, LIVE_CLIENT_EVENTS, LIVE_SERVER_EVENTS } from './live.js';
+import { BETA_ALIASES, CLIENT_EVENTS, SERVER_EVENTS } from './realtime.js';
+import { TRANSLATION_CLIENT_EVENTS, TRANSLATION_SERVER_EVENTS } from './translation.js';
+import { PROTOCOLS, variantName, type Direction, type Protocol, type Row, type Tag, type Variant } from './variant.js';
 
-export type Family =
-  | 'session' | 'conversation' | 'transcription' | 'input_audio_buffer' | 'output_audio_buffer' | 'response'
-  | 'text' | 'audio' | 'audio_transcript' | 'function_call' | 'mcp' | 'rate_limits' | 'error';
+export { BETA_ALIASES, CLIENT_EVENTS, SERVER_EVENTS, type ClientType, type ServerType } from './realtime.js';
+export { FAMILIES, PROTOCOLS, variantName, type Direction, type Family, type FieldKind, type Fields, type Protocol, type Tag, type Variant } from './variant.js';
 
-export const FAMILIES: readonly Family[] = [
-  'session', 'conversation', 'transcription', 'input_audio_buffer', 'output_audio_buffer', 'response',
-  'text', 'audio', 'audio_transcript', 'function_call', 'mcp', 'rate_limits', 'error',
-];
-
-/** The JSON kind a required field must have. */
-export type FieldKind = 'string' | 'integer' | 'number' | 'object' | 'array';
-export type Fields = Readonly<Record<string, FieldKind>>;
-export type Direction = 'server' | 'client';
-
-const S = 'string', I = 'integer', N = 'number', O = 'object', A = 'array';
-// Shorthands for the field sets that many events share.
-const id = { event_id: S } as const;
-const rsp = { event_id: S, response_id: S, item_id: S, output_index: I, content_index: I } as const;
-const call = { event_id: S, response_id: S, item_id: S, output_index: I, call_id: S } as const;
-const mcp = { event_id: S, output_index: I, item_id: S } as const;
-
-/** The 46 GA server events, in the order of the spec's `RealtimeServerEvent` union table (PROTOCOL.md §2.2). */
-export const SERVER_EVENTS = [
-  ['session.created', 'session', { ...id, session: O }],
-  ['session.updated', 'session', { ...id, session: O }],
-  ['conversation.created', 'conversation', { ...id, conversation: O }],
-  ['conversation.item.created', 'conversation', { ...id, item: O }],
-  ['conversation.item.added', 'conversation', { ...id, item: O }],
-  ['conversation.item.done', 'conversation', { ...id, item: O }],
-  ['conversation.item.deleted', 'conversation', { ...id, item_id: S }],
-  ['conversation.item.retrieved', 'conversation', { ...id, item: O }],
-  ['conversation.item.truncated', 'conversation', { ...id, item_id: S, content_index: I, audio_end_ms: I }],
-  ['conversation.item.input_audio_transcription.completed', 'transcription', { ...id, item_id: S, content_index: I, transcript: S, usage: O }],
-  ['conversation.item.input_audio_transcription.delta', 'transcription', { ...id, item_id: S }],
-  ['conversation.item.input_audio_transcription.failed', 'transcription', { ...id, item_id: S, content_index: I, error: O }],
-  ['conversation.item.input_audio_transcription.segment', 'transcription', { ...id, item_id: S, content_index: I, text: S, id: S, speaker: S, start: N, end: N }],
-  ['input_audio_buffer.cleared', 'input_audio_buffer', { ...id }],
-  ['input_audio_buffer.committed', 'input_audio_buffer', { ...id, item_id: S }],
-  ['input_audio_buffer.speech_started', 'input_audio_buffer', { ...id, audio_start_ms: I, item_id: S }],
-  ['input_audio_buffer.speech_stopped', 'input_audio_buffer', { ...id, audio_end_ms: I, item_id: S }],
-  ['input_audio_buffer.timeout_triggered', 'input_audio_buffer', { ...id, audio_start_ms: I, audio_end_ms: I, item_id: S }],
-  // The one server event without an event_id.
-  ['input_audio_buffer.dtmf_event_received', 'input_audio_buffer', { event: S, received_at: I }],
-  ['output_audio_buffer.started', 'output_audio_buffer', { ...id, response_id: S }],
-  ['output_audio_buffer.stopped', 'output_audio_buffer', { ...id, response_id: S }],
-  ['output_audio_buffer.cleared', 'output_audio_buffer', { ...id, response_id: S }],
-  ['response.created', 'response', { ...id, response: O }],
-  ['response.done', 'response', { ...id, response: O }],
-  ['response.output_item.added', 'response', { ...id, response_id: S, output_index: I, item: O }],
-  ['response.output_item.done', 'response', { ...id, response_id: S, output_index: I, item: O }],
-  ['response.content_part.added', 'response', { ...rsp, part: O }],
-  ['response.content_part.done', 'response', { ...rsp, part: O }],
-  ['response.output_text.delta', 'text', { ...rsp, delta: S }],
-  ['response.output_text.done', 'text', { ...rsp, text: S }],
-  ['response.output_audio.delta', 'audio', { ...rsp, delta: S }],
-  ['response.output_audio.done', 'audio', { ...rsp }],
-  ['response.output_audio_transcript.delta', 'audio_transcript', { ...rsp, delta: S }],
-  ['response.output_audio_transcript.done', 'audio_transcript', { ...rsp, transcript: S }],
-  ['response.function_call_arguments.delta', 'function_call', { ...call, delta: S }],
-  ['response.function_call_arguments.done', 'function_call', { ...call, name: S, arguments: S }],
-  ['response.mcp_call_arguments.delta', 'mcp', { event_id: S, response_id: S, item_id: S, output_index: I, delta: S }],
-  ['response.mcp_call_arguments.done', 'mcp', { event_id: S, response_id: S, item_id: S, output_index: I, arguments: S }],
-  ['response.mcp_call.in_progress', 'mcp', mcp],
-  ['response.mcp_call.completed', 'mcp', mcp],
-  ['response.mcp_call.failed', 'mcp', mcp],
-  ['mcp_list_tools.in_progress', 'mcp', { ...id, item_id: S }],
-  ['mcp_list_tools.completed', 'mcp', { ...id, item_id: S }],
-  ['mcp_list_tools.failed', 'mcp', { ...id, item_id: S }],
-  ['rate_limits.updated', 'rate_limits', { ...id, rate_limits: A }],
-  ['error', 'error', { ...id, error: O }],
-] as const satisfies readonly (readonly [string, Family, Fields])[];
-
-/** GA client events (PROTOCOL.md §2.5). `event_id` is optional on all of them. */
-export const CLIENT_EVENTS = [
-  ['session.update', 'session', { session: O }],
-  ['conversation.item.create', 'conversation', { item: O }],
-  ['conversation.item.delete', 'conversation', { item_id: S }],
-  ['conversation.item.retrieve', 'conversation', { item_id: S }],
-  ['conversation.item.truncate', 'conversation', { item_id: S, content_index: I, audio_end_ms: I }],
-  ['input_audio_buffer.append', 'input_audio_buffer', { audio: S }],
-  ['input_audio_buffer.clear', 'input_audio_buffer', {}],
-  ['input_audio_buffer.commit', 'input_audio_buffer', {}],
-  ['output_audio_buffer.clear', 'output_audio_buffer', {}],
-  ['response.cancel', 'response', {}],
-  ['response.create', 'response', {}],
-] as const satisfies readonly (readonly [string, Family, Fields])[];
-
-/** Beta-era names and the GA type each became (PROTOCOL.md §2.6). */
-export const BETA_ALIASES = {
-  'response.text.delta': 'response.output_text.delta',
-  'response.text.done': 'response.output_text.done',
-  'response.audio.delta': 'response.output_audio.delta',
-  'response.audio.done': 'response.output_audio.done',
-  'response.audio_transcript.delta': 'response.output_audio_transcript.delta',
-  'response.audio_transcript.done': 'response.output_audio_transcript.done',
-  'output_audio_buffer.audio_started': 'output_audio_buffer.started',
-  'output_audio_buffer.audio_stopped': 'output_audio_buffer.stopped',
-  'output_audio_buffer.audio_cleared': 'output_audio_buffer.cleared',
-  'transcription_session.created': 'session.created',
-  'transcription_session.updated': 'session.updated',
-  'transcription_session.update': 'session.update',
-} as const satisfies Record<string, ServerType | ClientType>;
-
-export type ServerType = (typeof SERVER_EVENTS)[number][0];
-export type ClientType = (typeof CLIENT_EVENTS)[number][0];
-
-/** One variant of the catalogue. */
-export interface Variant {
-  readonly type: string;
-  /** PascalCase of the type: `response.output_audio.delta` → `ResponseOutputAudioDelta`. */
-  readonly name: string;
-  readonly family: Family | 'unknown';
-  readonly dir: Direction | 'unknown';
-  readonly required: Fields;
-  readonly aliases: readonly string[];
-}
-
-/** What a frame's `type` resolves to: its variant, and the beta name when one was used. */
-export interface Tag {
-  readonly variant: Variant;
-  /** The beta-era name the frame used, or null for a GA name (or an unknown type). */
-  readonly alias: string | null;
-  readonly known: boolean;
-}
-
-export function variantName(type: string): string {
-  return type.split(/[._]/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
-}
-
-function build(rows: readonly (readonly [string, Family, Fields])[], dir: Direction): Variant[] {
+function build(protocol: Protocol, rows: readonly Row[], dir: Direction, aliases: Readonly<Record<string, string>>): Variant[] {
   return rows.map(([type, family, required]) => ({
-    type, name: variantName(type), family, dir, required,
-    aliases: Object.entries(BETA_ALIASES).filter(([, ga]) => ga === type).map(([beta]) => beta),
+    protocol, type, name: variantName(type), family, dir, required,
+    aliases: Object.entries(aliases).filter(([, to]) => to === type).map(([alias]) => alias),
   }));
 }
 
-export const SERVER_VARIANTS: readonly Variant[] = build(SERVER_EVENTS, 'server');
-export const CLIENT_VARIANTS: readonly Variant[] = build(CLIENT_EVENTS, 'client');
-export const VARIANTS: readonly Variant[] = [...SERVER_VARIANTS, ...CLIENT_VARIANTS];
-
-const TAGS = new Map<string, Tag>();
-for (const v of VARIANTS) {
-  TAGS.set(v.type, { variant: v, alias: null, known: true });
-  for (const a of v.aliases) TAGS.set(a, { variant: v, alias: a, known: true });
+/** One protocol's catalogue, built: its variants and the tags of every name it knows. */
+export interface Catalogue {
+  readonly protocol: Protocol;
+  readonly variants: readonly Variant[];
+  /** Wire type or alias → tag. A type with a variant in each direction maps to the client one here. */
+  readonly tags: ReadonlyMap<string, Tag>;
+  /** Types that are events of both directions (Live's reflected input audio): the server's variant. */
+  readonly serverTags: ReadonlyMap<string, Tag>;
 }
+
+function catalogue(protocol: Protocol, server: Variant[], client: Variant[]): Catalogue {
+  const tags = new Map<string, Tag>();
+  const serverTags = new Map<string, Tag>();
+  for (const v of [...server, ...client]) {
+    if (v.dir === 'client' && tags.has(v.type)) serverTags.set(v.type, tags.get(v.type)!);
+    tags.set(v.type, { variant: v, alias: null, known: true });
+    for (const a of v.aliases) tags.set(a, { variant: v, alias: a, known: true });
+  }
+  return { protocol, variants: [...server, ...client], tags, serverTags };
+}
+
+const CATALOGUES: Readonly<Record<Protocol, Catalogue>> = {
+  realtime: catalogue('realtime', build('realtime', SERVER_EVENTS, 'server', BETA_ALIASES), build('realtime', CLIENT_EVENTS, 'client', BETA_ALIASES)),
+  translation: catalogue('translation', build('translation', TRANSLATION_SERVER_EVENTS, 'server', {}), build('translation', TRANSLATION_CLIENT_EVENTS, 'client', {})),
+  live: catalogue('live', build('live', LIVE_SERVER_EVENTS, 'server', LIVE_ALIASES), build('live', LIVE_CLIENT_EVENTS, 'client', LIVE_ALIASES)),
+};
+
+export function catalogueOf(protocol: Protocol): Catalogue {
+  return CATALOGUES[protocol];
+}
+
+/** Realtime's variants, as before the split (the default protocol). */
+export const SERVER_VARIANTS: readonly Variant[] = CATALOGUES.realtime.variants.filter((v) => v.dir === 'server');
+export const CLIENT_VARIANTS: readonly Variant[] = CATALOGUES.realtime.variants.filter((v) => v.dir === 'client');
+export const VARIANTS: readonly Variant[] = CATALOGUES.realtime.variants;
+/** Every variant of every protocol. */
+export const ALL_VARIANTS: readonly Variant[] = PROTOCOLS.flatMap((p) => CATALOGUES[p].variants);
 
 export const UNKNOWN_NAME = 'Unknown';
 const unknownTags = new Map<string, Tag>();
 const MAX_CACHED_UNKNOWN = 1024;
 
-/** Tag a wire type. Anything not in the catalogue is `Unknown`, keeping its own type string. */
-export function classify(type: string): Tag {
-  const known = TAGS.get(type);
+/**
+ * Tag a wire type in a protocol. `dir` matters only for the few types that are events of both directions.
+ * Anything not in the catalogue is `Unknown`, keeping its own type string.
+ */
+export function classify(type: string, protocol: Protocol = 'realtime', dir: Direction | null = null): Tag {
+  const cat = CATALOGUES[protocol];
+  const known = dir === 'server' ? cat.serverTags.get(type) ?? cat.tags.get(type) : cat.tags.get(type);
   if (known) return known;
-  let tag = unknownTags.get(type);
+  const key = protocol === 'realtime' ? type : `${protocol}\u0000${type}`;
+  let tag = unknownTags.get(key);
   if (!tag) {
-    tag = { variant: { type, name: UNKNOWN_NAME, family: 'unknown', dir: 'unknown', required: {}, aliases: [] }, alias: null, known: false };
+    tag = { variant: { protocol, type, name: UNKNOWN_NAME, family: 'unknown', dir: 'unknown', required: {}, aliases: [] }, alias: null, known: false };
     // A hostile stream could send endless distinct types: cache only a bounded number.
-    if (unknownTags.size < MAX_CACHED_UNKNOWN) unknownTags.set(type, tag);
+    if (unknownTags.size < MAX_CACHED_UNKNOWN) unknownTags.set(key, tag);
   }
   return tag;
 }
 
-/** Every name the catalogue knows (GA types, aliases), for suggestions and glob matching. */
-export function knownTypes(): string[] {
-  return [...TAGS.keys()];
+/** Every name a protocol's catalogue knows (types, aliases), for suggestions and glob matching. */
+export function knownTypes(protocol: Protocol = 'realtime'): string[] {
+  return [...CATALOGUES[protocol].tags.keys()];
 }
 
-export function variantByName(name: string): Variant | undefined {
-  return VARIANTS.find((v) => v.name === name);
+/** The variants with this PascalCase name, in every protocol. */
+export function variantsByName(name: string): Variant[] {
+  return ALL_VARIANTS.filter((v) => v.name === name);
+}
+
+export function variantByName(name: string, protocol: Protocol = 'realtime'): Variant | undefined {
+  return CATALOGUES[protocol].variants.find((v) => v.name === name);
 }

@@ -1,4 +1,4 @@
-import { classify, type Tag } from './catalogue.js';
+import { classify, type Protocol, type Tag } from './catalogue.js';
 import { Slot, type Spans, spanString, base64Bytes, hasEscape } from '../scan/scan.js';
 
 export type FrameKind = 'event' | 'text' | 'binary';
@@ -38,8 +38,9 @@ export class Frame {
     private readonly tsS: number,
     private readonly tsE: number,
     spans: Spans | null,
+    protocol: Protocol = 'realtime',
   ) {
-    this.tag = classify(type);
+    this.tag = classify(type, protocol, dir);
     if (spans === null) return;
     let s = spans.start(Slot.response_id);
     if (s >= 0) { this.rS = s; this.rE = spans.end(Slot.response_id); this.esc |= spans.escaped(Slot.response_id); }

@@ -21,6 +21,9 @@ export function makePalette(level: ColorLevel): Palette {
     output_audio_buffer: c.yellowBright, response: c.green, text: c.whiteBright, audio: c.gray,
     audio_transcript: c.cyanBright, function_call: c.magentaBright, mcp: c.blueBright, rate_limits: c.gray,
     error: c.red.bold, unknown: c.red.inverse,
+    // GPT-Live and Translation
+    input_audio: c.yellow, transcript: c.cyanBright, context: c.blue, delegation: c.magentaBright, usage: c.gray,
+    info: c.whiteBright, transport: c.blueBright, decision: c.green,
   };
   return {
     level,

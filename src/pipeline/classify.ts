@@ -1,5 +1,6 @@
-import { classify, type Tag } from '../events/catalogue.js';
+import { classify, type Protocol, type Tag } from '../events/catalogue.js';
 import { Frame } from '../events/frame.js';
+import { protocolFromUrl, protocolHint } from '../events/protocol.js';
 import { scanObject, scanError, Spans, Slot, spanString } from '../scan/scan.js';
 
 const outer = new Spans();
@@ -50,6 +51,8 @@ export function classifyLine(
   source: string, lineNo: number, buf: Buffer, start: number, end: number,
   /** Drop (as null) a valid line whose type fails this test, before a frame is made for it. */
   keepTag?: (tag: Tag) => boolean,
+  /** The protocol of the source, which decides what a type means. */
+  protocol: Protocol = 'realtime',
 ): Frame | string | null {
   let s = start, e = end;
   while (s < e && isWs(buf[s]!)) s++;
@@ -67,8 +70,8 @@ export function classifyLine(
   const type = typeAt(buf, outer, Slot.type);
   if (type !== undefined) {
     if (type === null) return '"type" is not a string';
-    if (keepTag && !keepTag(classify(type))) return null;
-    return new Frame(source, lineNo, buf, start, end, 'event', s, e, type, null, -1, -1, outer);
+    if (keepTag && !keepTag(classify(type, protocol))) return null;
+    return new Frame(source, lineNo, buf, start, end, 'event', s, e, type, null, -1, -1, outer, protocol);
   }
 
   // A recording line: {"ts","dir","event"|"text"|"binary"} or a meta line.
@@ -83,16 +86,42 @@ export function classifyLine(
     if (buf[es] !== 0x7b) return '"event" is not a JSON object';
     const t = typeAt(buf, inner, Slot.type);
     if (typeof t !== 'string') return 'the event has no string "type"';
-    if (keepTag && !keepTag(classify(t))) return null;
-    return new Frame(source, lineNo, buf, start, end, 'event', es, outer.end(Slot.event), t, dir, tsS, tsE, inner);
+    if (keepTag && !keepTag(classify(t, protocol, dir))) return null;
+    return new Frame(source, lineNo, buf, start, end, 'event', es, outer.end(Slot.event), t, dir, tsS, tsE, inner, protocol);
   }
   for (const [slot, kind] of [[Slot.text, 'text'], [Slot.binary, 'binary']] as const) {
     const v = outer.start(slot);
     if (v >= 0) {
       if (buf[v] !== 0x22) return `"${kind}" is not a string`;
       if (keepTag) return null; // text and binary frames have no type to match
-      return new Frame(source, lineNo, buf, start, end, kind, v, outer.end(slot), '', dir, tsS, tsE, null);
+      return new Frame(source, lineNo, buf, start, end, kind, v, outer.end(slot), '', dir, tsS, tsE, null, protocol);
     }
   }
   return 'a recording line without "event", "text" or "binary"';
+}
+
+/**
+ * A source's protocol from its first lines (PROTOCOL.md §9): a recording's first meta line names the endpoint;
+ * otherwise the first frame that only one protocol sends decides. Null when nothing in `maxLines` decides.
+ */
+export function detectProtocol(buf: Buffer, maxLines = 64): Protocol | null {
+  let pos = 0;
+  for (let n = 0; n < maxLines && pos < buf.length; n++) {
+    let nl = buf.indexOf(10, pos);
+    if (nl < 0) nl = buf.length;
+    const start = pos;
+    pos = nl + 1;
+    const r = classifyLine('', 0, buf, start, nl);
+    if (r === null) {
+      // A meta line: the endpoint it was recorded from (its first 4 KiB hold the source URL).
+      const m = /"source"\s*:\s*"([^"]+)"/.exec(buf.toString('utf8', start, Math.min(nl, start + 4096)));
+      const p = m ? protocolFromUrl(m[1]!) : null;
+      if (p) return p;
+      continue;
+    }
+    if (typeof r === 'string' || r.kind !== 'event') continue;
+    const p = protocolHint(r.type, () => r.tryJson()?.session);
+    if (p) return p;
+  }
+  return null;
 }

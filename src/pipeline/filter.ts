@@ -1,4 +1,4 @@
-import { FAMILIES, VARIANTS, knownTypes, classify, variantByName, type Tag, type Variant } from '../events/catalogue.js';
+import { ALL_VARIANTS, FAMILIES, PROTOCOLS, knownTypes, classify, variantsByName, type Tag, type Variant } from '../events/catalogue.js';
 import type { Frame } from '../events/frame.js';
 
 /** The filter options shared by `filter`, `cat` and `tail` (PRODUCT.md §4.3). */
@@ -42,16 +42,26 @@ function compileTypes(patterns: string[]): TypeMatcher {
   for (const p of patterns) {
     if (/[*?]/.test(p)) {
       const re = globRegex(p);
-      // A glob over any name of a variant (GA type, beta alias, variant name) selects the whole variant.
-      for (const name of knownTypes()) if (re.test(name)) variants.add(classify(name).variant);
-      for (const v of VARIANTS) if (re.test(v.name)) variants.add(v);
+      // A glob over any name of a variant (type, alias, variant name) selects the whole variant, in every protocol.
+      for (const protocol of PROTOCOLS) {
+        for (const name of knownTypes(protocol)) if (re.test(name)) variants.add(classify(name, protocol).variant);
+      }
+      for (const v of ALL_VARIANTS) if (re.test(v.name)) variants.add(v);
       raw.push(re);
       continue;
     }
-    const tag = classify(p);
-    if (tag.known) { variants.add(tag.variant); continue; }
-    const byName = variantByName(p);
-    if (byName) { variants.add(byName); continue; }
+    // A type selects its variant in each protocol that knows it (`session.updated` in Realtime and in Live).
+    let found = false;
+    for (const protocol of PROTOCOLS) {
+      const tag = classify(p, protocol);
+      if (tag.known) { variants.add(tag.variant); found = true; }
+      // A type of both directions (Live's reflected input audio) has a server variant too.
+      const server = classify(p, protocol, 'server');
+      if (server.known) variants.add(server.variant);
+    }
+    if (found) continue;
+    const byName = variantsByName(p);
+    if (byName.length) { for (const v of byName) variants.add(v); continue; }
     if (p === 'Unknown') { raw.push(/^/); continue; }
     raw.push(globRegex(p));
   }

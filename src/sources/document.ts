@@ -7,7 +7,8 @@
 /** One synthetic line and the number that locates it in the document (element or message, from 1). */
 export interface DocLine { n: number; text: string }
 
-export type DocResult = { lines: DocLine[] } | { error: string };
+/** The lines, and for a HAR file the URL of its WebSocket (which decides the protocol). */
+export type DocResult = { lines: DocLine[]; url?: string } | { error: string };
 
 interface HarMessage { type?: unknown; time?: unknown; opcode?: unknown; data?: unknown }
 
@@ -30,9 +31,12 @@ export function documentLines(text: string): DocResult {
 function harLines(entries: unknown[]): DocResult {
   const lines: DocLine[] = [];
   let n = 0;
+  let url: string | undefined;
   for (const entry of entries) {
     const msgs = (entry as { _webSocketMessages?: unknown })?._webSocketMessages;
     if (!Array.isArray(msgs)) continue;
+    const u = (entry as { request?: { url?: unknown } }).request?.url;
+    if (url === undefined && typeof u === 'string') url = u;
     for (const m of msgs as HarMessage[]) {
       n++;
       const dir = m.type === 'receive' ? 'server' : m.type === 'send' ? 'client' : null;
@@ -50,7 +54,7 @@ function harLines(entries: unknown[]): DocResult {
     }
   }
   if (n === 0) return { error: 'a HAR file without WebSocket messages (export it from the Network tab with the WS connection selected)' };
-  return { lines };
+  return url === undefined ? { lines } : { lines, url };
 }
 
 // A JSON-object message is spliced verbatim, so replays stay byte-identical; one with a raw newline would

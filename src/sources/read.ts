@@ -1,6 +1,7 @@
-import type { Tag } from '../events/catalogue.js';
+import type { Protocol, Tag } from '../events/catalogue.js';
 import type { Frame } from '../events/frame.js';
-import { classifyLine } from '../pipeline/classify.js';
+import { classifyLine, detectProtocol } from '../pipeline/classify.js';
+import { protocolFromUrl } from '../events/protocol.js';
 import { documentLines } from './document.js';
 import { openDecoded, sourceName, type Peekable } from './input.js';
 import { LineSplitter } from './lines.js';
@@ -17,6 +18,8 @@ export interface ReadOptions {
   maxDocBytes?: number;
   /** Lines whose type fails this are dropped unread (see compileTypePrefilter). */
   keepTag?: (tag: Tag) => boolean;
+  /** Read every source as this protocol (--protocol); otherwise each source's own is detected. */
+  protocol?: Protocol;
   /** A source that cannot be read: reported, and the others are still read. Without it, readFrames throws. */
   onSourceError?: (e: SourceError) => void;
 }
@@ -48,19 +51,19 @@ async function* readSource(spec: string, opts: ReadOptions): AsyncGenerator<Fram
   try {
     const input = await openDecoded(spec, opts.stdin);
     if (await looksLikeDocument(input, opts.maxLineBytes ?? MAX_LINE_BYTES)) yield* readDocument(name, input, opts);
-    else yield* readJsonl(name, input, opts);
+    else yield* readJsonl(name, input, opts, opts.protocol ?? detectProtocol(Buffer.concat(input.head)) ?? 'realtime');
   } catch (e) {
     if (e instanceof SourceError) throw e;
     throw new SourceError(`${name}: ${describeIoError(e)}`);
   }
 }
 
-async function* readJsonl(name: string, input: AsyncIterable<Buffer> | Iterable<Buffer>, opts: ReadOptions): AsyncGenerator<Frame[]> {
+async function* readJsonl(name: string, input: AsyncIterable<Buffer> | Iterable<Buffer>, opts: ReadOptions, protocol: Protocol): AsyncGenerator<Frame[]> {
   const maxLine = opts.maxLineBytes ?? MAX_LINE_BYTES;
   let batch: Frame[] = [];
   const splitter = new LineSplitter(maxLine, {
     line(buf, start, end, lineNo) {
-      const r = classifyLine(name, lineNo, buf, start, end, opts.keepTag);
+      const r = classifyLine(name, lineNo, buf, start, end, opts.keepTag, protocol);
       if (typeof r === 'string') opts.report.add(`${name}:${lineNo}`, r);
       else if (r !== null) batch.push(r);
     },
@@ -90,15 +93,17 @@ async function* readDocument(name: string, input: AsyncIterable<Buffer>, opts: R
   if ('error' in doc) {
     // JSONL whose first line is cut short looked like a document: read it as JSONL after all.
     if (/^\s*\{"[^\n]*\r?\n\s*\{"/.test(whole.toString('utf8', 0, Math.min(size, 1 << 20)))) {
-      yield* readJsonl(name, [whole], opts);
+      yield* readJsonl(name, [whole], opts, opts.protocol ?? detectProtocol(whole) ?? 'realtime');
       return;
     }
     throw new SourceError(`${name}: ${doc.error}`);
   }
+  const protocol = opts.protocol ?? (doc.url !== undefined ? protocolFromUrl(doc.url) : null)
+    ?? detectProtocol(Buffer.from(doc.lines.slice(0, 64).map((l) => l.text).join('\n'))) ?? 'realtime';
   const batch: Frame[] = [];
   for (const { n, text } of doc.lines) {
     const buf = Buffer.from(text);
-    const r = classifyLine(name, n, buf, 0, buf.length, opts.keepTag);
+    const r = classifyLine(name, n, buf, 0, buf.length, opts.keepTag, protocol);
     if (typeof r === 'string') opts.report.add(`${name}:${n}`, r);
     else if (r !== null) batch.push(r);
   }

@@ -1,0 +1,58 @@
+/**
+ * The shape of a catalogue: what a variant is, and the shorthands the protocol tables (realtime.ts, live.ts,
+ * translation.ts) are written in. Every catalogue has the same shape, so tagging, filtering, `rtev types`, help
+ * and `rtev check` work the same way for every protocol.
+ */
+
+/** The protocols rtev speaks. The same event names mean different things in each (PROTOCOL.md §9). */
+export type Protocol = 'realtime' | 'translation' | 'live';
+export const PROTOCOLS: readonly Protocol[] = ['realtime', 'translation', 'live'];
+
+export type Family =
+  // Realtime (PRODUCT.md §1)
+  | 'session' | 'conversation' | 'transcription' | 'input_audio_buffer' | 'output_audio_buffer' | 'response'
+  | 'text' | 'audio' | 'audio_transcript' | 'function_call' | 'mcp' | 'rate_limits' | 'error'
+  // GPT-Live and Translation
+  | 'input_audio' | 'transcript' | 'context' | 'delegation' | 'usage' | 'info' | 'transport' | 'decision';
+
+/** Every family of every protocol, Realtime's first, in the order tables group them. */
+export const FAMILIES: readonly Family[] = [
+  'session', 'conversation', 'transcription', 'input_audio_buffer', 'output_audio_buffer', 'response',
+  'text', 'audio', 'audio_transcript', 'function_call', 'mcp', 'rate_limits', 'error',
+  'input_audio', 'transcript', 'context', 'delegation', 'usage', 'info', 'transport', 'decision',
+];
+
+/** The JSON kind a required field must have. */
+export type FieldKind = 'string' | 'integer' | 'number' | 'object' | 'array';
+export type Fields = Readonly<Record<string, FieldKind>>;
+export type Direction = 'server' | 'client';
+
+/** One row of a protocol table: wire type, family, required fields (besides `type`). */
+export type Row = readonly [string, Family, Fields];
+
+export const S = 'string', I = 'integer', N = 'number', O = 'object', A = 'array';
+
+/** One variant of a catalogue. */
+export interface Variant {
+  readonly protocol: Protocol;
+  readonly type: string;
+  /** PascalCase of the type: `response.output_audio.delta` → `ResponseOutputAudioDelta`. */
+  readonly name: string;
+  readonly family: Family | 'unknown';
+  readonly dir: Direction | 'unknown';
+  readonly required: Fields;
+  /** Other names of this variant: Realtime's beta-era names, Azure's spellings. */
+  readonly aliases: readonly string[];
+}
+
+/** What a frame's `type` resolves to: its variant, and the other name when one was used. */
+export interface Tag {
+  readonly variant: Variant;
+  /** The alias (beta-era or other spelling) the frame used, or null for the variant's own name or an unknown type. */
+  readonly alias: string | null;
+  readonly known: boolean;
+}
+
+export function variantName(type: string): string {
+  return type.split(/[._]/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+}
