@@ -371,6 +371,31 @@ describe('rtev proxy: durability', () => {
   });
 });
 
+describe('rtev proxy: protocols', () => {
+  it("shows each connection with its protocol's catalogue: by its path, else by its first frames", async () => {
+    const srv = await serve({
+      close: 'stay',
+      onConnection: (ws, req) => {
+        if (req.url!.startsWith('/v1/live/sessions')) ws.send(ev('session.started', { session: { model: 'gpt-live-1' } }));
+        else ws.send(ev('session.created', { session: { type: 'translation', model: 'gpt-realtime-translate' } }));
+        ws.send(ev('session.output_transcript.delta', { delta: 'hola' }));
+      },
+    });
+    const p = await startProxy([`ws://127.0.0.1:${srv.port}`, '--no-record', '--json']);
+    for (const path of ['/v1/live/sessions', '/custom/path']) {
+      const a = app(`${p.url}${path}`);
+      await until(() => a.got.length === 2);
+      a.ws.close();
+    }
+    await until(() => (p.err().match(/closed by/g) ?? []).length === 2);
+    const out = (await stop(p)).stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(out.map((l) => `${l.conn} ${l.protocol} ${l.variant}`)).toEqual([
+      '1 live SessionStarted', '1 live SessionOutputTranscriptDelta',
+      '2 translation SessionCreated', '2 translation SessionOutputTranscriptDelta',
+    ]);
+  });
+});
+
 describe('rtev proxy: SDK clients', () => {
   it("openai-node's realtime client goes through it as the README shows (baseURL, plus a plain TCP connection)", async () => {
     const srv = await serve({ frames: [ev('session.created', { session: { model: 'gpt-realtime' } })], close: 'stay', echo: true });

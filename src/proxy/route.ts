@@ -3,6 +3,8 @@
  * upstream's URL out. PATH?QUERY from the app goes to UPSTREAM's origin, under UPSTREAM's own path, with the
  * two queries merged (the app's values win).
  */
+import type { Protocol } from '../events/catalogue.js';
+import { protocolFromUrl } from '../events/protocol.js';
 import { redactUrl } from '../sources/endpoint.js';
 
 export interface Upstream {
@@ -101,18 +103,12 @@ export function shownTarget(reqUrl: string): string {
   return redactUrl(u.toString()).slice('http://x'.length);
 }
 
-export type Protocol = 'realtime' | 'translation' | 'live';
-
 /**
- * The protocol an endpoint speaks, from its path (PROTOCOL.md §9): `/v1/realtime/translations`,
+ * The protocol a connection speaks, from its upstream path (PROTOCOL.md §9): `/v1/realtime/translations`,
  * `/v1/live/sessions` (and its `/attach` and `/fork`), `/v1/realtime`; null when the path does not say.
  */
 export function protocolOf(path: string): Protocol | null {
-  const p = splitTarget(path).path.replace(/\/+$/, '');
-  if (/\/live\/sessions(\/|$)/.test(p)) return 'live';
-  if (/\/realtime\/translations$/.test(p)) return 'translation';
-  if (/\/realtime$/.test(p)) return 'realtime';
-  return null;
+  return protocolFromUrl(splitTarget(path).path);
 }
 
 /** A WebRTC call's creation (`POST …/realtime/calls`): the request target it answers. */

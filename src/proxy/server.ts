@@ -11,7 +11,8 @@ import { connectLive } from '../sources/websocket.js';
 import type { Bridge, BridgeEnd } from './bridge.js';
 import { offeredProtocols, pairs, planRequest, shownProtocol, type HeaderList } from './headers.js';
 import { forwardRequest, type ForwardedRequest } from './http.js';
-import { protocolOf, shownTarget, sidebandUrl, upstreamHttpUrl, upstreamPath, upstreamWsUrl, type Protocol, type Upstream } from './route.js';
+import type { Protocol } from '../events/catalogue.js';
+import { protocolOf, shownTarget, sidebandUrl, upstreamHttpUrl, upstreamPath, upstreamWsUrl, type Upstream } from './route.js';
 import { chosenProtocol, proxyUpgrade, type Acceptors } from './upgrade.js';
 
 export interface ProxyConfig {

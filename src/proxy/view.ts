@@ -10,7 +10,8 @@ import type { Palette } from '../format/palette.js';
 import type { TimeMode } from '../format/pretty.js';
 import { classifyLine } from '../pipeline/classify.js';
 import type { FrameTest } from '../pipeline/filter.js';
-import type { Protocol } from './route.js';
+import type { Protocol } from '../events/catalogue.js';
+import { protocolHint } from '../events/protocol.js';
 
 export interface ViewOptions {
   json: boolean;
@@ -27,12 +28,11 @@ export interface ViewOptions {
 }
 
 /**
- * The one place the proxy classifies a frame for display. `protocol` is decided by the connection's path
- * (`/v1/realtime`, `/v1/realtime/translations`, `/v1/live/sessions`) so that each protocol can be read with
- * its own catalogue.
+ * The one place the proxy classifies a frame for display, with the catalogue of the connection's protocol
+ * (decided by its path: `/v1/realtime`, `/v1/realtime/translations`, `/v1/live/sessions`).
  */
-export function displayFrame(source: string, seq: number, line: Buffer, _protocol: Protocol | null): Frame | null {
-  const f = classifyLine(source, seq, line, 0, line.length);
+export function displayFrame(source: string, seq: number, line: Buffer, protocol: Protocol): Frame | null {
+  const f = classifyLine(source, seq, line, 0, line.length, undefined, protocol);
   if (f === null || typeof f === 'string') return null;
   f.seq = seq;
   return f;
@@ -42,7 +42,7 @@ export class ConnectionView {
   private seq = 0;
   private readonly display: LiveDisplay;
 
-  constructor(private readonly n: number, private readonly protocol: Protocol | null, labelled: () => boolean, private readonly o: ViewOptions) {
+  constructor(private readonly n: number, private protocol: Protocol | null, labelled: () => boolean, private readonly o: ViewOptions) {
     const writer = frameWriter(o.out, {
       // Room for the label (`[12] `) within the line's width.
       format: o.json ? 'json' : 'pretty', palette: o.palette, time: o.time, wide: o.wide, width: o.width - 5, all: o.all, tty: o.tty,
@@ -53,7 +53,15 @@ export class ConnectionView {
   }
 
   show(line: Buffer): void {
-    const f = displayFrame(`[${this.n}]`, ++this.seq, line, this.protocol);
+    let f = displayFrame(`[${this.n}]`, ++this.seq, line, this.protocol ?? 'realtime');
+    // A path that says nothing: the first frame that only one protocol sends decides (Realtime until then).
+    if (f && this.protocol === null && f.kind === 'event') {
+      const hint = protocolHint(f.type, () => f!.tryJson()?.session);
+      if (hint !== null) {
+        this.protocol = hint;
+        if (hint !== 'realtime') f = displayFrame(`[${this.n}]`, this.seq, line, hint);
+      }
+    }
     if (f && this.o.keep(f)) this.display.show(f);
   }
 
