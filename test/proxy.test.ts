@@ -363,7 +363,7 @@ describe('rtev proxy: durability', () => {
       await until(() => (readFileSync(file!, 'utf8').match(new RegExp(`"n":${i}}`, 'g')) ?? []).length === 2, 1000, 5); // sent and echoed
       expect(Date.now() - t0).toBeLessThan(100);
     }
-    expect(p.out().split('\n')[0]).toMatch(/^\{"conn":1,"seq":1,"ts":"[^"]+","dir":"client","variant":"ConversationItemCreate","family":"conversation","event":\{/);
+    expect(p.out().split('\n')[0]).toMatch(/^\{"conn":1,"seq":1,"ts":"[^"]+","dir":"client","protocol":"realtime","variant":"ConversationItemCreate","family":"conversation","event":\{/);
     p.child.kill('SIGKILL');
     await p.done;
     const stats = JSON.parse((await rtevProcess(['stats', '--json', file!])).stdout);
