@@ -360,8 +360,10 @@ describe('rtev proxy: durability', () => {
     for (let i = 0; i < 3; i++) {
       const t0 = Date.now();
       a.ws.send(ev('conversation.item.create', { n: i }));
-      await until(() => (readFileSync(file!, 'utf8').match(new RegExp(`"n":${i}}`, 'g')) ?? []).length === 2, 1000, 5); // sent and echoed
+      const seen = (n: number) => (readFileSync(file!, 'utf8').match(new RegExp(`"n":${i}}`, 'g')) ?? []).length === n;
+      await until(() => seen(1), 1000, 5); // the app's frame
       expect(Date.now() - t0).toBeLessThan(100);
+      await until(() => seen(2), 1000, 5); // and its echo
     }
     expect(p.out().split('\n')[0]).toMatch(/^\{"conn":1,"seq":1,"ts":"[^"]+","dir":"client","protocol":"realtime","variant":"ConversationItemCreate","family":"conversation","event":\{/);
     p.child.kill('SIGKILL');

@@ -85,8 +85,23 @@ export class ProxyServer {
   constructor(private readonly cfg: ProxyConfig, private readonly obs: ProxyObserver) {
     const opts = { noServer: true, clientTracking: false, skipUTF8Validation: true, handleProtocols: chosenProtocol } as const;
     this.acceptors = { plain: new WebSocketServer({ ...opts, perMessageDeflate: false }), deflate: new WebSocketServer({ ...opts, perMessageDeflate: true }) };
-    this.server = http.createServer((req, res) => this.request(req, res));
-    this.server.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
+    // One request's surprise must never take the others down: it is answered 400 and named on stderr.
+    this.server = http.createServer((req, res) => {
+      try {
+        this.request(req, res);
+      } catch (e) {
+        this.obs.note(`${req.method} ${shownTarget(req.url ?? '/')}: ${(e as Error).message}`);
+        if (!res.headersSent) res.writeHead(400).end();
+      }
+    });
+    this.server.on('upgrade', (req, socket: Duplex, head) => {
+      try {
+        this.upgrade(req, socket, head);
+      } catch (e) {
+        this.obs.note(`upgrade ${shownTarget(req.url ?? '/')}: ${(e as Error).message}`);
+        socket.destroy();
+      }
+    });
   }
 
   /** Listen; resolves with the URL apps connect to. Rejects (EADDRINUSE, EACCES) when it cannot. */
