@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- --quick] [-- --only stats,filter,cat,live,startup]
+// npm run bench [-- --quick] [-- --only stats,filter,cat,live,proxy,startup]
 // Times rtev against jq (and grep, the floor) on the same generated captures, in the same run, and prints a
 // Markdown table: MB/s, ratio to jq, peak RSS. Captures are made by bench/gen-capture.mjs into bench/data/
 // (kept between runs). Needs jq and /usr/bin/time (Debian packages `jq` and `time`).
@@ -65,10 +65,11 @@ function bench(label, size, cmds) {
 
 const q = (s) => `'${s}'`;
 const sizes = quick ? { audio: 200, events: 50 } : { audio: 1000, events: 200 };
-const audio = capture(`audio-${sizes.audio}mb.jsonl`, ['--mb', String(sizes.audio)]);
-const events = capture(`events-${sizes.events}mb.jsonl`, ['--mb', String(sizes.events), '--no-audio']);
+const reading = want('stats') || want('filter') || want('cat');
+const audio = reading ? capture(`audio-${sizes.audio}mb.jsonl`, ['--mb', String(sizes.audio)]) : null;
+const events = reading ? capture(`events-${sizes.events}mb.jsonl`, ['--mb', String(sizes.events), '--no-audio']) : null;
 
-for (const [label, c] of [[`audio-heavy ${sizes.audio} MB`, audio], [`event-heavy ${sizes.events} MB`, events]]) {
+for (const [label, c] of reading ? [[`audio-heavy ${sizes.audio} MB`, audio], [`event-heavy ${sizes.events} MB`, events]] : []) {
   if (want('stats')) {
     const r = bench(`${label}: count by type`, c.bytes, [
       ['grep -c (floor)', `grep -c '"type"' ${q(c.file)}`, 3],
@@ -113,6 +114,12 @@ if (want('live')) {
     if (recorded !== events) throw new Error(`bench: ${name} recorded ${recorded} of ${events} events`);
     rows.push(`| live: ${events.toLocaleString('en-US')} events from replay --speed max | ${name} | ${r.secs.toFixed(2)} s | ${Math.round(events / r.secs).toLocaleString('en-US')} events/s | | ${r.rssMB.toFixed(0)} MB |`);
   }
+}
+
+if (want('proxy')) {
+  const { proxyBench } = await import('./proxy.mjs');
+  const live = capture(`live-${quick ? 60 : 220}k.jsonl`, ['--mb', quick ? '15' : '55', '--no-audio']);
+  rows.push(...await proxyBench({ rtev, capture: live.file, data, quick }));
 }
 
 if (want('startup')) {

@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import type { Io } from './commands/context.js';
 import { catalogueCommands } from './cli/catalogue.js';
 import { liveCommands } from './cli/live.js';
+import { proxyCommands } from './cli/proxy.js';
 import { readingCommands } from './cli/reading.js';
 import { HELP_FOOTER, version, type Runner } from './cli/shared.js';
 
@@ -27,6 +28,7 @@ function buildProgram(r: Runner): Command {
     .addHelpText('after', HELP_FOOTER);
   readingCommands(program, r);
   liveCommands(program, r);
+  proxyCommands(program, r);
   catalogueCommands(program, r);
   return program;
 }
