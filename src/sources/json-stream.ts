@@ -28,6 +28,7 @@ const QUOTE = 0x22, BSLASH = 0x5c, LBRACE = 0x7b, RBRACE = 0x7d, LBRACK = 0x5b, 
 const NONE = 0, TOP_OBJ = 1, TOP_ARR = 2, LOG = 3, ENTRIES = 4, ENTRY = 5, REQUEST = 6, MESSAGES = 7;
 // Containers whose keys matter (the rest are never decoded), and the only keys that do.
 const KEYED = new Uint8Array([0, 1, 0, 1, 0, 1, 1, 0]);
+const MAX_TRACKED = 1 << 16;
 const WANTED = ['log', 'entries', 'request', 'url', '_webSocketMessages'].map((text) => ({ text, bytes: Buffer.from(text) }));
 
 export class JsonStreamSplitter {
@@ -161,11 +162,12 @@ export class JsonStreamSplitter {
     }
     if (c === LBRACE || c === LBRACK) {
       const role = this.valueStarts(chunk, i, atLineStart, c === LBRACE ? 'object' : 'array');
-      if (d === this.isObj.length) this.grow();
+      // Deeper than any HAR path, a hostile nesting is only counted (a typed array ignores writes past its end).
+      if (d === this.isObj.length && d < MAX_TRACKED) this.grow();
       this.isObj[d] = c === LBRACE ? 1 : 0;
       this.role[d] = role;
       this.wantKey[d] = c === LBRACE ? 1 : 0;
-      this.keys[d] = null;
+      if (KEYED[role]) this.keys[d] = null;
       this.depth = d + 1;
       return i + 1;
     }

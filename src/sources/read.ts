@@ -242,6 +242,7 @@ class SourceLog {
   finish(): void {
     if (this.readable || this.count === 0) return;
     const [n, reason] = this.held[0]!;
+    if (this.count === 1 && n === 0) throw new SourceError(`${this.name}: nothing could be read: ${reason}`); // `[` and no more
     const all = this.count === 1 ? `its only ${this.unit} is malformed` : `all ${this.count} ${this.unit}s are malformed`;
     const where = this.unit === 'object' ? `line ${n}` : `${this.unit} ${n}`;
     const looks = this.firstLooks ? ` ${JSON.stringify(this.firstLooks)}` : '';
