@@ -23,7 +23,9 @@ export function bytes(n: number): string {
 
 /** Audio length and size, from bytes and the format in force. */
 export function audioText(n: number, fmt: AudioFormat): string {
-  return `${seconds(n / fmt.bytesPerSecond)} audio, ${bytes(n)}${fmt.name === 'pcm16' ? '' : ' ' + fmt.name}`;
+  if (fmt.name === 'unknown') return `${bytes(n)} of audio in an unknown format (${escapeControls(fmt.label)})`;
+  const rate = fmt.name === 'pcm16' && fmt.sampleRate !== 24000 ? ` ${fmt.sampleRate / 1000} kHz` : '';
+  return `${seconds(n / fmt.bytesPerSecond)} audio, ${bytes(n)}${fmt.name === 'pcm16' ? rate : ' ' + fmt.name}`;
 }
 
 function str(v: unknown): string | undefined {
