@@ -19,6 +19,8 @@ export function readingCommands(program: Command, r: Runner): void {
   readingCommand(program, 'stats', 'summarise captures: counts, responses, tokens, audio, latency, errors')
     .option('--json', 'one JSON object with the documented keys')
     .option('--by-file', 'a summary for each source, then the combined one')
+    .option('--prices <file>', 'a JSON file of prices (USD per million tokens) that adds or overrides models')
+    .option('--slow <ms>', 'the slow-turn threshold: first audio later than this (default 1500)', count)
     .action(act(r, async (ctx, sources: string[], opts) => (await import('../commands/stats.js')).runStats(sources, opts, ctx)));
 
   readingCommand(program, 'transcript', 'the conversation as text: who said what, tool calls, interruptions, failures')

@@ -17,6 +17,21 @@ export function seconds(s: number): string {
   return s < 10 ? `${s.toFixed(2)} s` : s < 600 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
 }
 
+/** Dollars: cents for a dollar or more, four decimals below (a turn costs fractions of a cent). */
+export function usd(x: number): string {
+  return x >= 1 ? `$${x.toFixed(2)}` : x === 0 ? '$0' : `$${x.toFixed(4)}`;
+}
+
+/** Milliseconds for a table: `420 ms`, `1.84 s`; `–` for null. */
+export function ms(x: number | null): string {
+  return x === null ? '–' : Math.abs(x) < 1000 ? `${Math.round(x)} ms` : seconds(x / 1000);
+}
+
+/** Thousands separators by hand: toLocaleString would load ICU data, which costs more than a run on small inputs. */
+export function thousands(x: number): string {
+  return String(x).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
 export function bytes(n: number): string {
   return n < 1000 ? `${n} B` : n < 1e6 ? `${(n / 1e3).toFixed(1)} KB` : n < 1e9 ? `${(n / 1e6).toFixed(1)} MB` : `${(n / 1e9).toFixed(2)} GB`;
 }
@@ -26,6 +41,11 @@ export function audioText(n: number, fmt: AudioFormat): string {
   if (fmt.name === 'unknown') return `${bytes(n)} of audio in an unknown format (${escapeControls(fmt.label)})`;
   const rate = fmt.name === 'pcm16' && fmt.sampleRate !== 24000 ? ` ${fmt.sampleRate / 1000} kHz` : '';
   return `${seconds(n / fmt.bytesPerSecond)} audio, ${bytes(n)}${fmt.name === 'pcm16' ? rate : ' ' + fmt.name}`;
+}
+
+/** A number field as its number; anything else (a string from the stream, say) is never shown raw. */
+export function numText(v: unknown, absent = '?'): string {
+  return typeof v === 'number' ? String(v) : absent;
 }
 
 function str(v: unknown): string | undefined {
@@ -58,7 +78,7 @@ function itemSummary(item: any): string {
 function usageText(u: any): string {
   if (!u || typeof u !== 'object') return '';
   const cached = u.input_token_details?.cached_tokens;
-  return `in ${u.input_tokens ?? 0}${cached ? ` (cached ${cached})` : ''} · out ${u.output_tokens ?? 0} tokens`;
+  return `in ${numText(u.input_tokens, '0')}${typeof cached === 'number' && cached ? ` (cached ${cached})` : ''} · out ${numText(u.output_tokens, '0')} tokens`;
 }
 
 function responseText(r: any): string {
@@ -94,11 +114,11 @@ function sessionText(s: any): string {
 function rateLimitsText(list: any): string {
   if (!Array.isArray(list)) return '';
   return list
-    .map((l) => `${escapeControls(String(l?.name))} ${l?.remaining}/${l?.limit}${typeof l?.reset_seconds === 'number' ? ` (reset ${seconds(l.reset_seconds)})` : ''}`)
+    .map((l) => `${escapeControls(String(l?.name))} ${numText(l?.remaining)}/${numText(l?.limit)}${typeof l?.reset_seconds === 'number' ? ` (reset ${seconds(l.reset_seconds)})` : ''}`)
     .join(' · ');
 }
 
-const ms = (v: unknown) => (typeof v === 'number' ? seconds(v / 1000) : '?');
+const at = (v: unknown) => (typeof v === 'number' ? seconds(v / 1000) : '?');
 
 /** Short form of an id: enough to tell ids apart on one screen; `--wide` shows them whole. */
 export function shortId(id: string, wide: boolean): string {
@@ -141,7 +161,7 @@ function eventText(type: string, e: any, known: boolean): string {
     case 'conversation.item.create':
       return itemSummary(e.item);
     case 'conversation.item.truncated': case 'conversation.item.truncate':
-      return `part ${e.content_index}, cut at ${ms(e.audio_end_ms)}`;
+      return `part ${numText(e.content_index)}, cut at ${at(e.audio_end_ms)}`;
     case 'conversation.item.input_audio_transcription.completed':
       return q(e.transcript);
     case 'conversation.item.input_audio_transcription.delta': case 'response.output_text.delta':
@@ -151,13 +171,13 @@ function eventText(type: string, e: any, known: boolean): string {
     case 'conversation.item.input_audio_transcription.failed':
       return `${escapeControls(String(e.error?.code ?? e.error?.type ?? 'failed'))}: ${escapeControls(String(e.error?.message ?? ''))}`;
     case 'conversation.item.input_audio_transcription.segment':
-      return `${escapeControls(String(e.speaker ?? '?'))} ${q(e.text)} (${e.start}–${e.end} s)`;
+      return `${escapeControls(String(e.speaker ?? '?'))} ${q(e.text)} (${numText(e.start)}–${numText(e.end)} s)`;
     case 'input_audio_buffer.speech_started':
-      return `at ${ms(e.audio_start_ms)}`;
+      return `at ${at(e.audio_start_ms)}`;
     case 'input_audio_buffer.speech_stopped':
-      return `at ${ms(e.audio_end_ms)}`;
+      return `at ${at(e.audio_end_ms)}`;
     case 'input_audio_buffer.timeout_triggered':
-      return `${ms(e.audio_start_ms)}–${ms(e.audio_end_ms)}`;
+      return `${at(e.audio_start_ms)}–${at(e.audio_end_ms)}`;
     case 'input_audio_buffer.dtmf_event_received':
       return `key ${q(e.event)}`;
     case 'response.created': case 'response.done':

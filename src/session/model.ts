@@ -216,6 +216,8 @@ export class SessionModel {
     const e = f.tryJson() ?? {};
     const itemId = str(e.item_id);
     let turn = itemId !== null ? this.userItems.get(itemId) : undefined;
+    // A second stop for an item already stopped (a reused id) is new speech, not a correction.
+    if (turn?.speech?.stopped != null) turn = undefined;
     if (!turn) {
       const cur = this.current;
       // Speech whose start the capture missed (it joined late): the turn starts here.
