@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import type { Io } from './commands/context.js';
 import { catalogueCommands } from './cli/catalogue.js';
+import { diagnosisCommands } from './cli/diagnosis.js';
 import { liveCommands } from './cli/live.js';
 import { readingCommands } from './cli/reading.js';
 import { HELP_FOOTER, version, type Runner } from './cli/shared.js';
@@ -26,6 +27,7 @@ function buildProgram(r: Runner): Command {
     .showHelpAfterError('(rtev --help for usage)')
     .addHelpText('after', HELP_FOOTER);
   readingCommands(program, r);
+  diagnosisCommands(program, r);
   liveCommands(program, r);
   catalogueCommands(program, r);
   return program;
