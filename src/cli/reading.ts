@@ -26,6 +26,7 @@ export function readingCommands(program: Command, r: Runner): void {
   readingCommand(program, 'transcript', 'the conversation as text: who said what, tool calls, interruptions, failures')
     .option('--markdown', 'Markdown')
     .option('--json', 'a JSON array of turns')
+    .option('--all', 'also the out-of-band responses (conversation: "none"), labelled, never as a reply')
     .action(act(r, async (ctx, sources: string[], opts) => (await import('../commands/transcript.js')).runTranscript(sources, opts, ctx)));
 
   readingCommand(program, 'audio', 'rebuild the audio as WAV files: one per response, or --join one for the session')
