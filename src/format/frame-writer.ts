@@ -21,6 +21,8 @@ export interface FrameWriterOptions {
 /** Writes frames in one of the three output forms that `cat`, `filter` and `tail` share. */
 export interface FrameWriter {
   write(f: Frame): void;
+  /** A frame a filter dropped: the pretty form still learns from it (formats, client event ids, config). */
+  observe(f: Frame): void;
   /** Write what is still held (a run of audio deltas). */
   end(): void;
   /** The line of a run still growing (pretty only), for a terminal to show in place. */
@@ -32,14 +34,14 @@ export function frameWriter(out: Output, o: FrameWriterOptions): FrameWriter {
   const safe = o.tty ? terminalSafe : (b: Buffer) => b;
   switch (o.format) {
     case 'raw':
-      return { write: (f) => { out.write(safe(f.rawBytes())); out.write('\n'); }, end: () => {}, pending: () => null };
+      return { write: (f) => { out.write(safe(f.rawBytes())); out.write('\n'); }, observe: () => {}, end: () => {}, pending: () => null };
     case 'json':
       // The event's own bytes are spliced into the tagged line: nothing is re-serialised.
-      return { write: (f) => { out.write(taggedPrefix(f)); out.write(safe(f.eventBytes())); out.write('}\n'); }, end: () => {}, pending: () => null };
+      return { write: (f) => { out.write(taggedPrefix(f)); out.write(safe(f.eventBytes())); out.write('}\n'); }, observe: () => {}, end: () => {}, pending: () => null };
     case 'pretty': {
       const printer = new PrettyPrinter(o);
       const lines = (ls: string[]) => { for (const l of ls) out.write(l + '\n'); };
-      return { write: (f) => lines(printer.push(f)), end: () => lines(printer.flush()), pending: () => printer.pending() };
+      return { write: (f) => lines(printer.push(f)), observe: (f) => printer.observe(f), end: () => lines(printer.flush()), pending: () => printer.pending() };
     }
   }
 }

@@ -1,11 +1,20 @@
 import type { Frame } from '../events/frame.js';
 import type { AudioFormat } from '../pipeline/audio-format.js';
+import type { ClientRef, ConfigEntry } from '../session/types.js';
 import { escapeControls } from './escape.js';
 
 /** What `cat` shows of one event besides its type: the ids that matter and a one-line summary. */
 export interface Summary {
   ids: string[];
   text: string;
+  /** How the text should stand out: a failure, or something to look at (cancelled, not applied). */
+  tone?: 'error' | 'warn';
+}
+
+/** What the printer knows around a frame: the client event an error names, the config step a session event is. */
+export interface SummaryContext {
+  cause?: ClientRef | null;
+  config?: ConfigEntry;
 }
 
 /** Quoted and escaped: a string from the stream, safe for a terminal. */
@@ -130,7 +139,7 @@ export function shortId(id: string, wide: boolean): string {
  * The summary of one frame. Audio deltas and appends are measured from their bytes, never parsed; every other
  * event is parsed here (cat must look inside them anyway).
  */
-export function summarize(f: Frame, fmt: AudioFormat, wide: boolean): Summary {
+export function summarize(f: Frame, fmt: AudioFormat, wide: boolean, ctx: SummaryContext = {}): Summary {
   if (f.kind === 'text') return { ids: [], text: `text frame ${q(f.json())}` };
   if (f.kind === 'binary') return { ids: [], text: `binary frame, ${bytes(Buffer.byteLength(String(f.json()), 'base64'))}` };
   const type = f.tag.variant.type;
@@ -147,7 +156,33 @@ export function summarize(f: Frame, fmt: AudioFormat, wide: boolean): Summary {
   const ids = [str(e.response_id) ?? str(e.response?.id), str(e.item_id) ?? str(e.item?.id), str(e.call_id) ?? str(e.item?.call_id)]
     .filter((x): x is string => !!x)
     .map((x) => shortId(x, wide));
-  return { ids, text: eventText(type, e, f.tag.known) };
+  const text = ctx.config && ctx.config.kind !== 'created' ? configText(ctx.config) : eventText(type, e, f.tag.known);
+  const summary: Summary = { ids, text: type === 'error' && ctx.cause ? `${text} ↩ ${causeText(ctx.cause)}` : text };
+  if (type === 'response.done') {
+    const status = e.response?.status;
+    if (status === 'failed') summary.tone = 'error';
+    else if (status === 'cancelled' || status === 'incomplete') summary.tone = 'warn';
+  }
+  if (ctx.config?.not_applied.length) summary.tone = 'error';
+  return summary;
+}
+
+/** The client event an error names: `#123 response.create`, or its id when the capture lacks it. */
+export function causeText(c: ClientRef): string {
+  return c.seq === null ? `client event ${escapeControls(c.event_id)} (not in the capture)` : `#${c.seq} ${escapeControls(c.type ?? '?')}`;
+}
+
+const value = (v: unknown) => {
+  const s = escapeControls(JSON.stringify(v) ?? 'null');
+  return s.length > 40 ? s.slice(0, 39) + '…' : s;
+};
+
+/** A session.update or session.updated as what it changes, not the whole configuration again. */
+function configText(c: ConfigEntry): string {
+  const changes = c.changes.map((x) => `${escapeControls(x.path)}=${value(x.to)}`).join(', ');
+  const lost = c.not_applied.map((x) => `${escapeControls(x.path)} (asked ${value(x.requested)}, got ${value(x.applied)})`).join(', ');
+  if (c.kind === 'update') return changes ? `asks ${changes}` : 'asks for no change';
+  return `${changes ? `applied ${changes}` : 'no change'}${lost ? `; NOT APPLIED ${lost}` : ''}`;
 }
 
 function eventText(type: string, e: any, known: boolean): string {
