@@ -83,7 +83,8 @@ export function groupFigures(sources: string[], t: Totals, sessions: readonly Se
     failed_pct: per(100 * t.turns.failed, n, 1),
     tokens_per_turn: per(t.usage.total_tokens, n, 1),
     cost_per_turn_usd: cost ? per(cost.total, n, 6) : null,
-    cost_per_minute_usd: cost && t.spanSeconds > 0 ? round(cost.total / (t.spanSeconds / 60), 6) : null,
+    // Only when every session has a time span: a session without timestamps would add cost but no minutes.
+    cost_per_minute_usd: cost && t.spanSeconds > 0 && t.unspanned === 0 ? round(cost.total / (t.spanSeconds / 60), 6) : null,
     output_audio_seconds: t.audio.output_seconds === null ? null : round(t.audio.output_seconds, 3),
     config,
   };

@@ -52,8 +52,9 @@ export class Totals {
   readonly errors = new Counts();
   readonly audio = { output_bytes: 0, output_seconds: 0 as number | null, input_bytes: 0, input_seconds: 0 as number | null };
   transcriptionTokens = 0;
-  /** Sum of the sessions' spans, in seconds (for cost per minute). */
+  /** Sum of the sessions' spans, in seconds (for cost per minute), and how many sessions had no timestamps. */
   spanSeconds = 0;
+  unspanned = 0;
   sessions = 0;
   readonly lat = { stop: [] as number[], firstDelta: [] as number[], duration: [] as number[], response: [] as number[], firstAudio: [] as number[], toolWait: [] as number[] };
 
@@ -100,6 +101,9 @@ export class Totals {
     if (s.span.first !== null && s.span.last !== null) {
       const secs = (Date.parse(s.span.last) - Date.parse(s.span.first)) / 1000;
       if (Number.isFinite(secs)) this.spanSeconds += secs;
+      else this.unspanned++;
+    } else {
+      this.unspanned++;
     }
   }
 
