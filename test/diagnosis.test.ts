@@ -2,10 +2,9 @@
 // number below is worked out by hand from test/make-diagnosis-fixture.mjs (times in ms after 12:00:00.000;
 // G.711 µ-law audio, 8,000 bytes per second; gpt-realtime rates per million tokens: text in 4, cached 0.4, text
 // out 16, audio in 32, cached 0.4, audio out 64).
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fixture, rtev, rtevProcess, tmp } from './helpers.js';
+import { fixture, rtev, rtevProcess } from './helpers.js';
 
 const diag = fixture('diagnosis.jsonl');
 const real = fixture('real-beta-webrtc-session.jsonl');
