@@ -131,7 +131,6 @@ export class SessionModel {
         return this.transcription(f, type);
       case 'response.create': return client ? this.responseCreate(f) : undefined;
       case 'response.created': return this.responseCreated(f);
-      case 'response.output_item.added': return this.outputItem(f);
       case 'response.function_call_arguments.done': return this.argumentsDone(f);
       case 'response.done': return this.responseDone(f);
       case 'output_audio_buffer.started': case 'output_audio_buffer.stopped': case 'output_audio_buffer.cleared':
@@ -271,8 +270,11 @@ export class SessionModel {
 
   /** The server's copy of an item: tool outputs and typed user messages (their ids, or server-only captures). */
   private itemEcho(f: Frame): OpenTurn | undefined {
-    const item = f.tryJson()?.item;
     const cur = this.current;
+    // Most items are the assistant's: look inside only those that may be a tool output or the user's.
+    const bytes = f.eventBytes();
+    if (!bytes.includes('function_call_output') && !bytes.includes('"user"')) return cur;
+    const item = f.tryJson()?.item;
     if (item?.type === 'function_call_output') return this.toolOutput(f, str(item.call_id), str(item.output));
     if (item?.type !== 'message' || item.role !== 'user') return cur;
     if (!Array.isArray(item.content) || !item.content.some((p: any) => p?.type === 'input_text' || p?.type === 'text')) return cur;
@@ -287,16 +289,21 @@ export class SessionModel {
   }
 
   private transcription(f: Frame, type: string): OpenTurn | undefined {
-    const e = f.tryJson() ?? {};
-    if (type.endsWith('.completed')) {
-      const u = e.usage;
-      if (u && typeof u === 'object' && typeof u.total_tokens === 'number' && (u.type === 'tokens' || u.type === undefined)) this.transcriptionTokens += u.total_tokens;
+    // Deltas are read from the scanner's fields, never parsed: there are many of them.
+    if (type.endsWith('.delta')) {
+      const id = f.field('item_id');
+      const t = id !== undefined ? this.userItems.get(id) : undefined;
+      if (!t) return this.current;
+      t.transcriptDeltas += f.field('delta') ?? '';
+      return t;
     }
+    const e = f.tryJson() ?? {};
+    const u = e.usage;
+    if (u && typeof u === 'object' && typeof u.total_tokens === 'number' && (u.type === 'tokens' || u.type === undefined)) this.transcriptionTokens += u.total_tokens;
     const id = str(e.item_id);
     const t = id !== null ? this.userItems.get(id) : undefined;
     if (!t) return this.current;
-    if (type.endsWith('.delta')) t.transcriptDeltas += str(e.delta) ?? '';
-    else t.transcriptDone = str(e.transcript);
+    t.transcriptDone = str(e.transcript);
     return t;
   }
 
@@ -399,14 +406,6 @@ export class SessionModel {
       if (type.endsWith('.delta')) r.text(key, str(e.delta), null);
       else r.text(key, null, str(e.text) ?? str(e.transcript));
     }
-    return r.turn;
-  }
-
-  private outputItem(f: Frame): OpenTurn | undefined {
-    const r = this.responseOf(f);
-    if (!r) return this.current;
-    const item = f.tryJson()?.item;
-    if (item?.type === 'message') this.addItem(r, str(item.id));
     return r.turn;
   }
 
