@@ -16,7 +16,7 @@ export function readingCommands(program: Command, r: Runner): void {
     .option('--json', 'tagged JSON lines, as cat --json')
     .action(act(r, async (ctx, sources: string[], opts) => (await import('../commands/filter.js')).runFilter(sources, opts, ctx)));
 
-  readingCommand(program, 'stats', 'summarise captures: counts, responses, tokens, audio, latency, errors')
+  readingCommand(program, 'stats', 'summarise captures: responses, turns, latency, cost and errors first, then counts, tokens, audio')
     .option('--json', 'one JSON object with the documented keys')
     .option('--by-file', 'a summary for each source, then the combined one')
     .option('--prices <file>', 'a JSON file of prices (USD per million tokens) that adds or overrides models')
