@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- --quick] [-- --only stats,filter,cat,model,live,startup]
+// npm run bench [-- --quick] [-- --only stats,filter,cat,model,live,proxy,startup]
 // model: stats, turns and session (the turn model) on the audio-heavy capture; with RTEV_BASELINE=/path/to/rtev
 // (a build from before the model) its stats is timed too, for the ratio.
 // Times rtev against jq (and grep, the floor) on the same generated captures, in the same run, and prints a
@@ -67,11 +67,11 @@ function bench(label, size, cmds) {
 
 const q = (s) => `'${s}'`;
 const sizes = quick ? { audio: 200, events: 50 } : { audio: 1000, events: 200 };
-const audio = capture(`audio-${sizes.audio}mb.jsonl`, ['--mb', String(sizes.audio)]);
-const perCapture = ['stats', 'filter', 'cat'].some(want);
-const events = perCapture ? capture(`events-${sizes.events}mb.jsonl`, ['--mb', String(sizes.events), '--no-audio']) : null;
+const reading = want('stats') || want('filter') || want('cat');
+const audio = reading || want('model') ? capture(`audio-${sizes.audio}mb.jsonl`, ['--mb', String(sizes.audio)]) : null;
+const events = reading ? capture(`events-${sizes.events}mb.jsonl`, ['--mb', String(sizes.events), '--no-audio']) : null;
 
-for (const [label, c] of perCapture ? [[`audio-heavy ${sizes.audio} MB`, audio], [`event-heavy ${sizes.events} MB`, events]] : []) {
+for (const [label, c] of reading ? [[`audio-heavy ${sizes.audio} MB`, audio], [`event-heavy ${sizes.events} MB`, events]] : []) {
   if (want('stats')) {
     const r = bench(`${label}: count by type`, c.bytes, [
       ['grep -c (floor)', `grep -c '"type"' ${q(c.file)}`, 3],
@@ -143,6 +143,12 @@ if (want('live')) {
     if (recorded !== events) throw new Error(`bench: ${name} recorded ${recorded} of ${events} events`);
     rows.push(`| live: ${events.toLocaleString('en-US')} events from replay --speed max | ${name} | ${r.secs.toFixed(2)} s | ${Math.round(events / r.secs).toLocaleString('en-US')} events/s | | ${r.rssMB.toFixed(0)} MB |`);
   }
+}
+
+if (want('proxy')) {
+  const { proxyBench } = await import('./proxy.mjs');
+  const live = capture(`live-${quick ? 60 : 220}k.jsonl`, ['--mb', quick ? '15' : '55', '--no-audio']);
+  rows.push(...await proxyBench({ rtev, capture: live.file, data, quick }));
 }
 
 if (want('startup')) {

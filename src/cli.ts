@@ -8,6 +8,7 @@ import type { Io } from './commands/context.js';
 import { catalogueCommands } from './cli/catalogue.js';
 import { diagnosisCommands } from './cli/diagnosis.js';
 import { liveCommands } from './cli/live.js';
+import { proxyCommands } from './cli/proxy.js';
 import { readingCommands } from './cli/reading.js';
 import { HELP_FOOTER, version, type Runner } from './cli/shared.js';
 
@@ -29,6 +30,7 @@ function buildProgram(r: Runner): Command {
   readingCommands(program, r);
   diagnosisCommands(program, r);
   liveCommands(program, r);
+  proxyCommands(program, r);
   catalogueCommands(program, r);
   return program;
 }

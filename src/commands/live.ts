@@ -4,7 +4,7 @@ import { compileFilter, type FilterSpec, type FrameTest } from '../pipeline/filt
 import { classifyLine } from '../pipeline/classify.js';
 import { recordingLine } from '../record/line.js';
 import { Recorder, RecordError, defaultRecordingPath } from '../record/recorder.js';
-import { EndpointError, resolveEndpoint, type Endpoint } from '../sources/endpoint.js';
+import { EndpointError, resolveEndpoint, scrubBytes, type Endpoint } from '../sources/endpoint.js';
 import { connectLive, type LiveEnd } from '../sources/websocket.js';
 import { LineSplitter } from '../sources/lines.js';
 import { lineWidth } from './cat.js';
@@ -69,6 +69,7 @@ class Session {
 
   /** A frame as it arrives: recorded first, then shown. */
   frame(data: Buffer, isBinary: boolean, dir: 'server' | 'client'): void {
+    // Secrets never reach a recording or the screen, even when a server echoes them back.
     if (this.ep && !isBinary) data = scrubBytes(data, this.ep.secrets);
     const line = recordingLine(new Date().toISOString(), dir, data, isBinary);
     this.recorder?.frame(line);
@@ -106,15 +107,6 @@ class Session {
   elapsed(): number {
     return (Date.now() - this.started) / 1000;
   }
-}
-
-/** Secrets never reach a recording or the screen, even when a server echoes them back. */
-function scrubBytes(data: Buffer, secrets: readonly string[]): Buffer {
-  let out = data;
-  for (const s of secrets) {
-    if (out.includes(s)) out = Buffer.from(out.toString('utf8').split(s).join('REDACTED'));
-  }
-  return out;
 }
 
 function openRecorder(o: LiveOptions, host: string, ctx: Ctx): Recorder | null | number {

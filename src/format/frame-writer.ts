@@ -16,6 +16,11 @@ export interface FrameWriterOptions {
   all: boolean;
   /** stdout is a terminal: raw and JSON lines get their control characters escaped too. */
   tty: boolean;
+  /**
+   * The connection a frame came on, when several share the output (`rtev proxy`): pretty lines start with
+   * its label (`[2] `, or nothing while it is the only one), JSON lines carry `"conn":N`.
+   */
+  connection?: { n: number; label(): string };
 }
 
 /** Writes frames in one of the three output forms that `cat`, `filter` and `tail` share. */
@@ -35,13 +40,17 @@ export function frameWriter(out: Output, o: FrameWriterOptions): FrameWriter {
   switch (o.format) {
     case 'raw':
       return { write: (f) => { out.write(safe(f.rawBytes())); out.write('\n'); }, observe: () => {}, end: () => {}, pending: () => null };
-    case 'json':
+    case 'json': {
       // The event's own bytes are spliced into the tagged line: nothing is re-serialised.
-      return { write: (f) => { out.write(taggedPrefix(f)); out.write(safe(f.eventBytes())); out.write('}\n'); }, observe: () => {}, end: () => {}, pending: () => null };
+      const head = o.connection ? (f: Frame) => `{"conn":${o.connection!.n},${taggedPrefix(f).slice(1)}` : taggedPrefix;
+      return { write: (f) => { out.write(head(f)); out.write(safe(f.eventBytes())); out.write('}\n'); }, observe: () => {}, end: () => {}, pending: () => null };
+    }
     case 'pretty': {
       const printer = new PrettyPrinter(o);
-      const lines = (ls: string[]) => { for (const l of ls) out.write(l + '\n'); };
-      return { write: (f) => lines(printer.push(f)), observe: (f) => printer.observe(f), end: () => lines(printer.flush()), pending: () => printer.pending() };
+      const label = o.connection ? () => o.connection!.label() : () => '';
+      const lines = (ls: string[]) => { for (const l of ls) out.write(label() + l + '\n'); };
+      const pending = () => { const p = printer.pending(); return p === null ? null : label() + p; };
+      return { write: (f) => lines(printer.push(f)), observe: (f) => printer.observe(f), end: () => lines(printer.flush()), pending };
     }
   }
 }

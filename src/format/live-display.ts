@@ -12,6 +12,7 @@ const BEHIND = 4 << 20;
 export class LiveDisplay {
   private showingPending = false;
   private skipped = 0;
+  private flushing = false;
 
   constructor(
     private readonly writer: FrameWriter,
@@ -36,7 +37,20 @@ export class LiveDisplay {
     const pending = this.inPlace ? this.writer.pending() : null;
     this.showingPending = pending !== null;
     if (pending !== null) this.out.write(pending);
-    void this.out.flush();
+    this.flushSoon();
+  }
+
+  /**
+   * Hand what is staged to stdout once the frames that arrived together are all written: one write(2) per
+   * batch rather than one per frame, within the same turn of the event loop.
+   */
+  private flushSoon(): void {
+    if (this.flushing) return;
+    this.flushing = true;
+    setImmediate(() => {
+      this.flushing = false;
+      void this.out.flush();
+    });
   }
 
   end(): void {

@@ -49,7 +49,8 @@ export function redactUrl(url: string): string {
   return u.toString();
 }
 
-function parseHeader(h: string): [string, string] {
+/** A `--header` value, "Name: value", as [name, value]. */
+export function parseHeader(h: string): [string, string] {
   const i = h.indexOf(':');
   if (i <= 0) throw new EndpointError(`--header ${JSON.stringify(h.split(':')[0])}: expected "Name: value"`);
   return [h.slice(0, i).trim(), h.slice(i + 1).trim()];
@@ -85,45 +86,72 @@ export function resolveEndpoint(o: EndpointOptions, env: NodeJS.ProcessEnv): End
 
   const host = url.hostname;
   const headers: Record<string, string> = {};
-  const secrets: string[] = [];
+  const given = (o.headers ?? []).map(parseHeader);
+  const givenNames = new Set(given.map(([n]) => n.toLowerCase()));
+
+  const policy = keyPolicy(host, env);
+  const credential = hostCredential(host, env);
+  if (credential) headers[credential[0]] = credential[1];
+  else if (policy === 'azure' && !givenNames.has('api-key') && !givenNames.has('authorization') && !url.searchParams.has('api-key')) {
+    throw new EndpointError('AZURE_OPENAI_API_KEY is not set (or pass --header "api-key: …")');
+  } else if (policy === 'openai' && !isLoopback(host) && !givenNames.has('authorization')) {
+    throw new EndpointError('OPENAI_API_KEY is not set (export it, or pass --header "Authorization: Bearer …")');
+  }
+  for (const [name, value] of given) headers[name] = value;
+  const secrets = [...Object.values(headers).flatMap(secretsOfHeader), ...secretParams(url.searchParams)];
+  return { url: url.toString(), shown: redactUrl(url.toString()), host, headers, secrets: uniqueSecrets(secrets) };
+}
+
+/** Which key a host gets by policy: OpenAI's (OpenAI, the $OPENAI_BASE_URL host, loopback), Azure's, or none. */
+export function keyPolicy(host: string, env: NodeJS.ProcessEnv): 'openai' | 'azure' | null {
+  if (isAzure(host)) return 'azure';
   let baseHost: string | null = null;
   try {
     baseHost = env.OPENAI_BASE_URL ? new URL(env.OPENAI_BASE_URL).hostname : null;
   } catch {
     throw new EndpointError('OPENAI_BASE_URL is not a valid URL');
   }
-  const given = (o.headers ?? []).map(parseHeader);
-  const givenNames = new Set(given.map(([n]) => n.toLowerCase()));
+  return host === OPENAI_HOST || host === baseHost || isLoopback(host) ? 'openai' : null;
+}
 
-  if (isAzure(host)) {
-    const key = env.AZURE_OPENAI_API_KEY;
-    if (key) headers['api-key'] = key;
-    else if (!givenNames.has('api-key') && !givenNames.has('authorization') && !url.searchParams.has('api-key')) {
-      throw new EndpointError('AZURE_OPENAI_API_KEY is not set (or pass --header "api-key: …")');
-    }
-  } else if (host === OPENAI_HOST || host === baseHost || isLoopback(host)) {
-    const key = env.OPENAI_API_KEY;
-    if (key) headers.Authorization = `Bearer ${key}`;
-    else if (!isLoopback(host) && !givenNames.has('authorization')) {
-      throw new EndpointError('OPENAI_API_KEY is not set (export it, or pass --header "Authorization: Bearer …")');
-    }
-  }
-  for (const [name, value] of given) {
-    headers[name] = value;
-    if (value) secrets.push(value);
-  }
-  for (const v of Object.values(headers)) {
-    secrets.push(v);
-    const bearer = /^Bearer\s+(.+)$/i.exec(v);
-    if (bearer) secrets.push(bearer[1]!);
-  }
-  for (const [k, v] of url.searchParams) if (SECRET_PARAMS.test(k) && v) secrets.push(v);
-  return { url: url.toString(), shown: redactUrl(url.toString()), host, headers, secrets: [...new Set(secrets)].filter((s) => s.length >= 4) };
+/** The credential header rtev adds for a host by policy, when the key for it is set: [name, value] or null. */
+export function hostCredential(host: string, env: NodeJS.ProcessEnv): [string, string] | null {
+  const policy = keyPolicy(host, env);
+  if (policy === 'azure') return env.AZURE_OPENAI_API_KEY ? ['api-key', env.AZURE_OPENAI_API_KEY] : null;
+  if (policy === 'openai') return env.OPENAI_API_KEY ? ['Authorization', `Bearer ${env.OPENAI_API_KEY}`] : null;
+  return null;
+}
+
+/** What to scrub for one header value: the value, and the token of a `Bearer …` value. */
+export function secretsOfHeader(value: string): string[] {
+  const bearer = /^Bearer\s+(.+)$/i.exec(value);
+  return bearer ? [value, bearer[1]!] : [value];
+}
+
+/** The values of key parameters in a query (api-key, key, token, …). */
+export function secretParams(params: URLSearchParams): string[] {
+  const out: string[] = [];
+  for (const [k, v] of params) if (SECRET_PARAMS.test(k) && v) out.push(v);
+  return out;
+}
+
+/** Secrets worth scrubbing: distinct, and long enough that replacing them cannot mangle ordinary text. */
+export function uniqueSecrets(secrets: string[]): string[] {
+  return [...new Set(secrets)].filter((s) => s.length >= 4);
 }
 
 /** Replace every secret in a text (an error message, a server's reason) before it is shown. */
 export function scrub(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const s of secrets) out = out.split(s).join('REDACTED');
+  return out;
+}
+
+/** The same for a frame's bytes: a frame that carries a secret is copied with it replaced; others are returned as they are. */
+export function scrubBytes(data: Buffer, secrets: readonly string[]): Buffer {
+  let out = data;
+  for (const s of secrets) {
+    if (out.includes(s)) out = Buffer.from(out.toString('utf8').split(s).join('REDACTED'));
+  }
   return out;
 }
