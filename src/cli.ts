@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import type { Io } from './commands/context.js';
 import { catalogueCommands } from './cli/catalogue.js';
+import { diagnosisCommands } from './cli/diagnosis.js';
 import { liveCommands } from './cli/live.js';
 import { proxyCommands } from './cli/proxy.js';
 import { readingCommands } from './cli/reading.js';
@@ -27,6 +28,7 @@ function buildProgram(r: Runner): Command {
     .showHelpAfterError('(rtev --help for usage)')
     .addHelpText('after', HELP_FOOTER);
   readingCommands(program, r);
+  diagnosisCommands(program, r);
   liveCommands(program, r);
   proxyCommands(program, r);
   catalogueCommands(program, r);

@@ -70,6 +70,6 @@ describe('folders as SOURCE', () => {
     mkdirSync(d);
     const r = await rtevProcess(['stats', d]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`rtev: ${d}: a folder with no captures (.jsonl, .jsonl.gz, .json, .har, looked for in every subfolder)\n`);
+    expect(r.stderr).toBe(`rtev: ${d}: a folder with no captures (.jsonl, .json or .har, optionally .gz, in it or its subfolders)\n`);
   });
 });

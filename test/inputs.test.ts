@@ -268,7 +268,7 @@ describe('folders', () => {
     const d = tmp();
     write('notes.txt', 'x', d);
     const r = await readAll([d]);
-    expect(r.errors).toEqual([`${d}: a folder with no captures (.jsonl, .jsonl.gz, .json, .har, looked for in every subfolder)`]);
+    expect(r.errors).toEqual([`${d}: a folder with no captures (.jsonl, .json or .har, optionally .gz, in it or its subfolders)`]);
   });
 });
 

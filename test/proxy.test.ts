@@ -126,7 +126,8 @@ describe('rtev proxy: fidelity', () => {
       '↓ (text)                                   text frame "plain text, not json"',
       '↓ (binary)                                 binary frame, 6 B',
       '↓ response.done                            r1 completed',
-      '↑ session.update                           "é ☃ A"',
+      // A session.update is shown as what it asks to change (the turn model's config tracking).
+      '↑ session.update                           asks instructions="é ☃ A"',
       '↑ (text)                                   text frame "not json from the app"',
       '↑ (binary)                                 binary frame, 5 B',
       '↑ response.create',

@@ -1,6 +1,7 @@
 import { ALL_VARIANTS, FAMILIES, PROTOCOLS, knownTypes, classify, variantsByName, type Tag, type Variant } from '../events/catalogue.js';
 import type { Frame } from '../events/frame.js';
 import { nearest } from './nearest.js';
+import { ERROR_EVENT_TYPES } from '../session/errors.js';
 
 /** The filter options shared by `filter`, `cat` and `tail` (PRODUCT.md §4.3). */
 export interface FilterSpec {
@@ -190,11 +191,10 @@ function parseBound(name: string, s: string): { abs: number } | { offset: number
   return { abs: t };
 }
 
-const ERROR_TYPES = new Set(['error', 'conversation.item.input_audio_transcription.failed', 'response.mcp_call.failed', 'mcp_list_tools.failed']);
-
+/** `--errors`: the same events the turn model counts as errors (stats' `errors` key). */
 function isError(f: Frame): boolean {
   const t = f.tag.variant.type;
-  if (ERROR_TYPES.has(t)) return true;
+  if (ERROR_EVENT_TYPES.has(t)) return true;
   if (t !== 'response.done' || !contains(f, '"failed"')) return false;
   return f.tryJson()?.response?.status === 'failed';
 }

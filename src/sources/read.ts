@@ -3,7 +3,7 @@ import type { Frame } from '../events/frame.js';
 import { protocolFromUrl } from '../events/protocol.js';
 import { classifyLine, detectProtocol, lineProtocol } from '../pipeline/classify.js';
 import { scanObject, scanValue, scanError, Slot, Spans } from '../scan/scan.js';
-import { capturesIn, isFolder } from './folder.js';
+import { capturesIn, isFolder, NO_CAPTURES } from './folders.js';
 import { harMessageLine } from './har.js';
 import { openDecoded, sourceName, type Peekable } from './input.js';
 import { JsonStreamSplitter, type UnitKind } from './json-stream.js';
@@ -44,14 +44,14 @@ export async function* readFrames(specs: readonly string[], opts: ReadOptions): 
   };
   for (const spec of specs.length ? specs : ['-']) {
     let files = [spec];
-    if (await isFolder(spec)) {
+    if (isFolder(spec)) {
       try {
-        files = await capturesIn(spec);
+        files = capturesIn(spec);
       } catch (e) {
         fail(new SourceError(`${spec}: ${describeIoError(e)}`));
         continue;
       }
-      if (!files.length) { fail(new SourceError(`${spec}: a folder with no captures (.jsonl, .jsonl.gz, .json, .har, looked for in every subfolder)`)); continue; }
+      if (!files.length) { fail(new SourceError(`${spec}: ${NO_CAPTURES}`)); continue; }
     }
     for (const file of files) {
       try {
