@@ -37,6 +37,10 @@ describe('non-regular files as SOURCE', () => {
     expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l).variant)).toEqual(['SessionCreated', 'ResponseCreated', 'ResponseDone']);
     const piped = await rtevProcess(['cat', '--json', '/dev/stdin'], { shell: `< '${p}'` });
     expect(piped.stdout.trim().split('\n')).toHaveLength(3);
+    // Spawned by Node, stdin is a socket, which cannot be reopened by name: /dev/stdin is read as stdin.
+    const socket = await rtevProcess(['cat', '--json', '/dev/stdin'], { input: CAPTURE });
+    expect(socket.stderr).toBe('');
+    expect(socket.stdout.trim().split('\n')).toHaveLength(3);
   });
 
   it('reads a pretty-printed array from a pipe, element by element', async () => {

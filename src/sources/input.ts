@@ -9,9 +9,13 @@ export function sourceName(spec: string): string {
   return spec === '-' ? 'stdin' : spec;
 }
 
-/** Raw bytes of a file or of stdin (`-`), in chunks of about 1 MiB. */
+// Names of standard input: read from the stream rtev already has, since reopening them fails when stdin is
+// a socket (as when a Node program spawns rtev).
+const STDIN_NAMES = new Set(['-', '/dev/stdin', '/dev/fd/0', '/proc/self/fd/0']);
+
+/** Raw bytes of a file or of stdin (`-`, `/dev/stdin`), in chunks of about 1 MiB. */
 export function openBytes(spec: string, stdin: NodeJS.ReadableStream): AsyncIterable<Buffer> {
-  if (spec === '-') return stdin as AsyncIterable<Buffer>;
+  if (STDIN_NAMES.has(spec)) return stdin as AsyncIterable<Buffer>;
   return readFileChunks(spec);
 }
 
