@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// npm run bench [-- --quick] [-- --only stats,filter,cat,live,startup]
+// npm run bench [-- --quick] [-- --only stats,filter,cat,model,live,proxy,startup]
+// model: stats, turns and session (the turn model) on the audio-heavy capture; with RTEV_BASELINE=/path/to/rtev
+// (a build from before the model) its stats is timed too, for the ratio.
 // Times rtev against jq (and grep, the floor) on the same generated captures, in the same run, and prints a
 // Markdown table: MB/s, ratio to jq, peak RSS. Captures are made by bench/gen-capture.mjs into bench/data/
 // (kept between runs). Needs jq and /usr/bin/time (Debian packages `jq` and `time`).
@@ -65,10 +67,11 @@ function bench(label, size, cmds) {
 
 const q = (s) => `'${s}'`;
 const sizes = quick ? { audio: 200, events: 50 } : { audio: 1000, events: 200 };
-const audio = capture(`audio-${sizes.audio}mb.jsonl`, ['--mb', String(sizes.audio)]);
-const events = capture(`events-${sizes.events}mb.jsonl`, ['--mb', String(sizes.events), '--no-audio']);
+const reading = want('stats') || want('filter') || want('cat');
+const audio = reading || want('model') ? capture(`audio-${sizes.audio}mb.jsonl`, ['--mb', String(sizes.audio)]) : null;
+const events = reading ? capture(`events-${sizes.events}mb.jsonl`, ['--mb', String(sizes.events), '--no-audio']) : null;
 
-for (const [label, c] of [[`audio-heavy ${sizes.audio} MB`, audio], [`event-heavy ${sizes.events} MB`, events]]) {
+for (const [label, c] of reading ? [[`audio-heavy ${sizes.audio} MB`, audio], [`event-heavy ${sizes.events} MB`, events]] : []) {
   if (want('stats')) {
     const r = bench(`${label}: count by type`, c.bytes, [
       ['grep -c (floor)', `grep -c '"type"' ${q(c.file)}`, 3],
@@ -86,6 +89,33 @@ for (const [label, c] of [[`audio-heavy ${sizes.audio} MB`, audio], [`event-heav
     if (r.jq.out.trim() !== r['rtev filter'].out.trim()) throw new Error(`bench: jq selected ${r.jq.out.trim()} lines, rtev ${r['rtev filter'].out.trim()}`);
   }
   if (want('cat')) bench(`${label}: pretty-print`, c.bytes, [['rtev cat (to a pipe)', `${rtev} cat ${q(c.file)} | cat > /dev/null`, 2]]);
+}
+
+if (want('model')) {
+  // The turn model: stats, turns and session read it in one pass; within 1.5× of stats before the model.
+  const label = `audio-heavy ${sizes.audio} MB: turn model`;
+  const base = process.env.RTEV_BASELINE;
+  const cmds = [
+    ...(base ? [['rtev stats (before the model)', `${base} stats ${q(audio.file)} > /dev/null`]] : []),
+    ['rtev stats', `${rtev} stats ${q(audio.file)} > /dev/null`],
+    ['rtev turns', `${rtev} turns ${q(audio.file)} > /dev/null`],
+    ['rtev turns --json', `${rtev} turns --json ${q(audio.file)} > /dev/null`],
+    ['rtev session', `${rtev} session ${q(audio.file)} > /dev/null`],
+  ];
+  // Round-robin, best of five: on a shared machine the load drifts, and each command should see the same.
+  const results = {};
+  for (let round = 0; round < 5; round++) {
+    for (const [name, cmd] of cmds) {
+      const r = time(cmd, 1);
+      const best = results[name];
+      results[name] = best ? { secs: Math.min(best.secs, r.secs), rssMB: Math.max(best.rssMB, r.rssMB) } : r;
+    }
+  }
+  const ref = results['rtev stats (before the model)'];
+  for (const [name] of cmds) {
+    const r = results[name];
+    rows.push(`| ${label} | ${name} | ${r.secs.toFixed(2)} s | ${(audio.bytes / 1e6 / r.secs).toFixed(0)} MB/s | ${ref ? (r.secs / ref.secs).toFixed(2) + '× before' : ''} | ${r.rssMB.toFixed(0)} MB |`);
+  }
 }
 
 if (want('stats') && !quick) {
@@ -113,6 +143,12 @@ if (want('live')) {
     if (recorded !== events) throw new Error(`bench: ${name} recorded ${recorded} of ${events} events`);
     rows.push(`| live: ${events.toLocaleString('en-US')} events from replay --speed max | ${name} | ${r.secs.toFixed(2)} s | ${Math.round(events / r.secs).toLocaleString('en-US')} events/s | | ${r.rssMB.toFixed(0)} MB |`);
   }
+}
+
+if (want('proxy')) {
+  const { proxyBench } = await import('./proxy.mjs');
+  const live = capture(`live-${quick ? 60 : 220}k.jsonl`, ['--mb', quick ? '15' : '55', '--no-audio']);
+  rows.push(...await proxyBench({ rtev, capture: live.file, data, quick }));
 }
 
 if (want('startup')) {

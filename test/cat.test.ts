@@ -31,7 +31,8 @@ describe('rtev cat', () => {
     expect(line('response.function_call_arguments.done')).toMatch(/call_001 get_weather\(\{"location": "San Francisco"\}\)$/);
     expect(line('response.mcp_call_arguments.done')).toMatch(/\{"q":"docs"\}$/);
     expect(line('rate_limits.updated')).toMatch(/requests 999\/1000 \(reset 60\.0 s\) · tokens 49950\/50000 \(reset 60\.0 s\)$/);
-    expect(line('error')).toMatch(/invalid_request_error invalid_event: The 'type' field is missing\.$/);
+    // The error names the client event that caused it, which this capture lacks.
+    expect(line('error')).toMatch(/invalid_request_error invalid_event: The 'type' field is missing\. ↩ client event event_567 \(not in the capture\)$/);
     expect(r.stdout).not.toMatch(/\x1b\[/);
   });
 

@@ -19,9 +19,10 @@ describe('npm package', () => {
     tarball = join(dir, readdirSync(dir).find((f) => f.endsWith('.tgz'))!);
   }, 120000);
 
-  it('contains only bin/, dist/, the README, LICENSE, package.json and one sample', () => {
-    for (const f of files) expect(f, f).toMatch(/^(bin\/rtev|dist\/.+\.js|README\.md|LICENSE|package\.json|recordings\/sample\.jsonl)$/);
+  it('contains only bin/, dist/ (with the types of rtev/capture), the README, LICENSE, package.json and one sample', () => {
+    for (const f of files) expect(f, f).toMatch(/^(bin\/rtev|dist\/.+\.js|dist\/capture\.d\.ts|README\.md|LICENSE|package\.json|recordings\/sample\.jsonl)$/);
     expect(files).toContain('dist/cli.js');
+    expect(files).toContain('dist/capture.d.ts');
     expect(files).toContain('bin/rtev');
     expect(files.some((f) => f.startsWith('test/') || f === 'dist/rtev')).toBe(false);
   });
@@ -33,11 +34,13 @@ describe('npm package', () => {
     expect(execFileSync('npx', ['--no-install', 'rtev', '--version'], { cwd: dir, encoding: 'utf8' })).toBe(`${pkg.version}\n`);
     const cat = execFileSync('npx', ['--no-install', 'rtev', 'cat', 'node_modules/rtev/recordings/sample.jsonl'], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
     expect(cat).toContain('response.output_audio.delta');
+    const capture = "import('rtev/capture').then((m) => console.log(typeof m.openRecording))";
+    expect(execFileSync(process.execPath, ['--input-type=module', '-e', capture], { cwd: dir, encoding: 'utf8' })).toBe('function\n');
   }, 120000);
 
   it('installs globally (here into a private prefix)', () => {
     const prefix = tmp();
     npm(['install', '-g', '--prefix', prefix, tarball], prefix);
-    expect(execFileSync(join(prefix, 'bin', 'rtev'), ['stats', '--json', join(ROOT, 'recordings', 'sample.jsonl')], { encoding: 'utf8' })).toContain('"events": 577');
+    expect(execFileSync(join(prefix, 'bin', 'rtev'), ['stats', '--json', join(ROOT, 'recordings', 'sample.jsonl')], { encoding: 'utf8' })).toContain('"events": 768');
   }, 120000);
 });

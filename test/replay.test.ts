@@ -100,11 +100,16 @@ describe('rtev replay', () => {
     const ws = new WebSocket(r.url);
     const types: string[] = [];
     ws.on('message', (d) => types.push(JSON.parse(d.toString()).type));
-    await new Promise((res) => setTimeout(res, 400));
+    // Polls rather than fixed sleeps: a loaded machine may be slow to deliver, never too fast.
+    const until = async (ok: () => boolean, ms = 10000) => {
+      for (const end = Date.now() + ms; !ok() && Date.now() < end;) await new Promise((res) => setTimeout(res, 20));
+    };
+    await until(() => types.includes('session.updated'));
+    await new Promise((res) => setTimeout(res, 300));
     // Only what comes before the first turn: the session.
     expect(types).toEqual(['session.created', 'session.updated']);
     ws.send(JSON.stringify({ type: 'response.create' }));
-    await new Promise((res) => setTimeout(res, 400));
+    await until(() => types.includes('response.done'));
     expect(types).toContain('response.done');
     ws.close();
   });
@@ -115,7 +120,7 @@ describe('rtev demo', () => {
     const r = await rtevProcess(['demo', '--speed', 'max'], { env: { OPENAI_API_KEY: '' } });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/^rtev: demo: replaying .*sample\.jsonl at ws:\/\/127\.0\.0\.1:\d+/);
-    expect(r.stdout.match(/↓ response\.done /g)).toHaveLength(5);
+    expect(r.stdout.match(/↓ response\.done /g)).toHaveLength(8);
     expect(r.stdout).toMatch(/↓ response\.output_audio\.delta +resp_\S+ item_\S+ ×\d+, [\d.]+ s audio/);
   });
 });

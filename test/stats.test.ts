@@ -19,6 +19,7 @@ describe('rtev stats', () => {
       cancel_reasons: { turn_detected: 17 },
       incomplete_reasons: { content_filter: 1 },
       fail_codes: { rate_limit_exceeded: 18 },
+      out_of_band: 0,
     });
     expect(s.events).toBe(1344);
     expect(s.malformed).toBe(0);
@@ -34,6 +35,7 @@ describe('rtev stats', () => {
       cached_tokens: sum((u) => u.input_token_details?.cached_tokens),
       input_text_tokens: sum((u) => u.input_token_details?.text_tokens), input_audio_tokens: sum((u) => u.input_token_details?.audio_tokens),
       output_text_tokens: sum((u) => u.output_token_details?.text_tokens), output_audio_tokens: sum((u) => u.output_token_details?.audio_tokens),
+      input_image_tokens: sum((u) => u.input_token_details?.image_tokens), reasoning_tokens: sum((u) => u.output_token_details?.reasoning_tokens),
       transcription_tokens: 0,
     });
     expect(s.usage.total_tokens).toBeGreaterThan(0);
@@ -55,8 +57,12 @@ describe('rtev stats', () => {
 
   it('has the documented --json keys', async () => {
     const s = await json(real);
-    expect(Object.keys(s)).toEqual(['sources', 'events', 'malformed', 'unknown', 'frames', 'directions', 'span', 'types', 'unknown_types', 'aliases', 'responses', 'usage', 'audio', 'latency_ms', 'errors', 'rate_limits']);
-    expect(Object.keys(s.latency_ms)).toEqual(['speech_stopped_to_response_created', 'response_created_to_first_delta', 'response_duration']);
+    expect(Object.keys(s)).toEqual(['sources', 'events', 'malformed', 'unknown', 'frames', 'directions', 'span', 'types', 'unknown_types', 'aliases', 'responses', 'turns', 'usage', 'audio', 'latency_ms', 'cost_usd', 'errors', 'rate_limits']);
+    expect(Object.keys(s.latency_ms)).toEqual(['speech_stopped_to_response_created', 'response_created_to_first_delta', 'response_duration', 'first_audio', 'tool_wait']);
+    expect(Object.keys(s.turns)).toEqual(['total', 'interrupted', 'slow', 'failed', 'short_barge_in', 'tool_dead_air']);
+    expect(Object.keys(s.cost_usd)).toEqual(['total', 'input_text', 'input_audio', 'cached', 'output_text', 'output_audio', 'input_image', 'model']);
+    expect(Object.keys(s.responses)).toEqual(['total', 'status', 'cancel_reasons', 'incomplete_reasons', 'fail_codes', 'out_of_band']);
+    expect(Object.keys(s.usage)).toEqual(['input_tokens', 'output_tokens', 'total_tokens', 'cached_tokens', 'input_text_tokens', 'input_audio_tokens', 'input_image_tokens', 'output_text_tokens', 'output_audio_tokens', 'reasoning_tokens', 'transcription_tokens']);
     expect(Object.keys(s.audio)).toEqual(['output_seconds', 'input_seconds', 'output_bytes', 'input_bytes']);
   });
 
@@ -85,6 +91,9 @@ describe('rtev stats', () => {
       speech_stopped_to_response_created: { count: 3, p50: 400, p90: 600, max: 600 },
       response_created_to_first_delta: { count: 3, p50: 300, p90: 500, max: 500 },
       response_duration: { count: 3, p50: 2000, p90: 3000, max: 3000 },
+      // speech stopped → first audio: 200 + 300, 400 + 100, 600 + 500
+      first_audio: { count: 3, p50: 500, p90: 1100, max: 1100 },
+      tool_wait: { count: 0, p50: null, p90: null, max: null },
     });
     // 3 × (48,000 + 24,000) bytes of 24 kHz PCM16 = 4.5 s out; 4,800 bytes in = 0.1 s.
     expect(s.audio).toEqual({ output_seconds: 4.5, input_seconds: 0.1, output_bytes: 216000, input_bytes: 4800 });

@@ -16,14 +16,17 @@ export function readingCommands(program: Command, r: Runner): void {
     .option('--json', 'tagged JSON lines, as cat --json')
     .action(act(r, async (ctx, sources: string[], opts) => (await import('../commands/filter.js')).runFilter(sources, opts, ctx)));
 
-  readingCommand(program, 'stats', 'summarise captures: counts, responses, tokens, audio, latency, errors')
+  readingCommand(program, 'stats', 'summarise captures: responses, turns, latency, cost and errors first, then counts, tokens, audio')
     .option('--json', 'one JSON object with the documented keys')
     .option('--by-file', 'a summary for each source, then the combined one')
+    .option('--prices <file>', 'a JSON file of prices (USD per million tokens) that adds or overrides models')
+    .option('--slow <ms>', 'the slow-turn threshold: first audio later than this (default 1500)', count)
     .action(act(r, async (ctx, sources: string[], opts) => (await import('../commands/stats.js')).runStats(sources, opts, ctx)));
 
   readingCommand(program, 'transcript', 'the conversation as text: who said what, tool calls, interruptions, failures')
     .addOption(new Option('--markdown', 'Markdown').conflicts('json'))
     .option('--json', 'a JSON array of turns')
+    .option('--all', 'also the out-of-band responses (conversation: "none"), labelled, never as a reply')
     .action(act(r, async (ctx, sources: string[], opts) => (await import('../commands/transcript.js')).runTranscript(sources, opts, ctx)));
 
   readingCommand(program, 'audio', 'rebuild the audio as WAV files: one per response, or --join one for the session')

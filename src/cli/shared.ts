@@ -78,13 +78,16 @@ export function port(v: string): number {
 
 export const collect = (v: string, prev: string[] | undefined) => [...(prev ?? []), v];
 
-/** The filter options of PRODUCT.md §4.3, shared by every reading command. */
-export function withFilterOptions(cmd: Command): Command {
+/**
+ * The filter options of PRODUCT.md §4.3, shared by every reading command. `dirFlag`: `proxy` spells the
+ * direction `--direction`, as its `--dir` names the recordings' folder.
+ */
+export function withFilterOptions(cmd: Command, dirFlag = '--dir <dir>'): Command {
   return cmd
     .option('--type <pattern>', 'keep these types: wire type, beta alias, variant name or glob (repeatable, comma-separated)', collect)
     .option('--exclude <pattern>', 'drop these types (same patterns as --type)', collect)
     .option('--family <name>', 'keep these families (repeatable, comma-separated)', collect)
-    .option('--dir <dir>', 'keep one direction: server or client')
+    .option(dirFlag, 'keep one direction: server or client')
     .option('--response <id>', 'keep events that name this response id')
     .option('--item <id>', 'keep events that name this item id')
     .option('--unknown', 'keep only types the catalogue does not know')

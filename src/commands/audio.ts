@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { alawToLinear, pcmBytes, resample, ulawToLinear } from '../audio/wav.js';
 import { WavFile } from '../audio/wav-file.js';
 import type { Frame } from '../events/frame.js';
+import { escapeControls } from '../format/escape.js';
 import { seconds } from '../format/summary.js';
 import { AudioFormats, type AudioFormat } from '../pipeline/audio-format.js';
 import { compileFilter, type FilterSpec } from '../pipeline/filter.js';
@@ -77,6 +78,7 @@ export async function runAudio(sources: string[], o: AudioOptions, ctx: Ctx): Pr
   let lastKey = '';
   const wanted = o.input ? 'input_audio_buffer.append' : 'response.output_audio.delta';
   const keep = compileFilter(o);
+  const unknown = new Set<string>();
 
   const fileFor = (f: Frame, fmt: AudioFormat): WavFile => {
     if (o.join) {
@@ -101,6 +103,12 @@ export async function runAudio(sources: string[], o: AudioOptions, ctx: Ctx): Pr
     if (!keep(f)) return;
     if (f.tag.variant.type !== wanted || f.direction !== (o.input ? 'client' : 'server')) return;
     const fmt = o.input ? formats.input : formats.of(f);
+    if (fmt.name === 'unknown') {
+      // Never guess at bytes rtev cannot decode: say so once per format and leave them out.
+      if (!unknown.has(fmt.label)) ctx.say(`rtev: audio in an unknown format (${escapeControls(fmt.label)}) left out`);
+      unknown.add(fmt.label);
+      return;
+    }
     const b64 = o.input ? f.tryJson()?.audio : f.field('delta');
     if (typeof b64 !== 'string') return;
     const w = fileFor(f, fmt);

@@ -27,6 +27,7 @@ export async function runCat(sources: string[], o: CatOptions, ctx: Ctx): Promis
   });
   const run = await visitFrames(sources, ctx, o, (f) => {
     if (keep(f)) w.write(f);
+    else w.observe(f);
   });
   w.end();
   await ctx.out.flush();

@@ -33,7 +33,10 @@ export async function runFilter(sources: string[], o: FilterOptions, ctx: Ctx): 
   // Raw output has no sequence numbers, so lines of other types need not become frames at all.
   const pre = o.pretty || o.json ? undefined : compileTypePrefilter(o) ?? undefined;
   const run = await visitFrames(sources, ctx, o, (f) => {
-    if (!keep(f)) return;
+    if (!keep(f)) {
+      w.observe(f);
+      return;
+    }
     n++;
     if (!o.count) w.write(f);
     return n < limit;

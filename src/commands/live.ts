@@ -13,7 +13,7 @@ import { EXIT, type Ctx } from './context.js';
 import { LiveDisplay } from '../format/live-display.js';
 import { bytes, seconds } from '../format/summary.js';
 import type { Frame } from '../events/frame.js';
-import { PCM16, parseAudioFormat, type AudioFormat } from '../pipeline/audio-format.js';
+import { PCM16, sessionFormats, type AudioFormat } from '../pipeline/audio-format.js';
 import type { Outgoing } from '../send/outbox.js';
 import { sendAll } from '../send/sender.js';
 
@@ -159,7 +159,9 @@ function summary(ctx: Ctx, s: Session, rec: Recorder | null, how: string): void 
 /** The session's input format and whether the server detects turns (GA or beta fields; on by default). */
 function sessionInput(f: Frame): { input: AudioFormat; serverVad: boolean } {
   const s = f.tryJson()?.session ?? {};
-  const input = parseAudioFormat(s.audio?.input?.format) ?? parseAudioFormat(s.input_audio_format) ?? PCM16;
+  const named = sessionFormats(s).input;
+  // Audio can only be sent in a format rtev can encode; an unknown one gets OpenAI's default.
+  const input = named && named.name !== 'unknown' ? named : PCM16;
   const td = s.audio?.input !== undefined && 'turn_detection' in (s.audio.input ?? {}) ? s.audio.input.turn_detection : s.turn_detection;
   return { input, serverVad: td !== null };
 }

@@ -1,11 +1,13 @@
+import { sep } from 'node:path';
 import { safeStringify } from '../format/escape.js';
 import { statsTable } from '../format/stats-table.js';
 import { compileFilter, type FilterSpec } from '../pipeline/filter.js';
 import { Tally } from '../pipeline/tally.js';
-import type { Ctx } from './context.js';
+import { EXIT, type Ctx } from './context.js';
+import { diagnosisSetup, type DiagnosisOptions } from './diagnosis-options.js';
 import { visitFrames } from './frames.js';
 
-export interface StatsOptions extends FilterSpec {
+export interface StatsOptions extends FilterSpec, DiagnosisOptions {
   json?: boolean;
   byFile?: boolean;
   strict?: boolean;
@@ -14,7 +16,9 @@ export interface StatsOptions extends FilterSpec {
 /** One summary of all SOURCEs (and, with --by-file, one per source first). */
 export async function runStats(sources: string[], o: StatsOptions, ctx: Ctx): Promise<number> {
   const keep = compileFilter(o);
-  const all = new Tally();
+  const setup = diagnosisSetup(o, ctx);
+  if (!setup) return EXIT.usage;
+  const all = new Tally(setup);
   const perFile = new Map<string, Tally>();
   const names = sources.length ? sources.map((s) => (s === '-' ? 'stdin' : s)) : ['stdin'];
   const run = await visitFrames(sources, ctx, o, (f) => {
@@ -22,12 +26,12 @@ export async function runStats(sources: string[], o: StatsOptions, ctx: Ctx): Pr
     all.add(f);
     if (o.byFile) {
       let t = perFile.get(f.source);
-      if (!t) perFile.set(f.source, (t = new Tally()));
+      if (!t) perFile.set(f.source, (t = new Tally(setup)));
       t.add(f);
     }
   });
   // Malformed lines are counted for the whole run; per file they are reported on stderr with their location.
-  const results = o.byFile ? names.map((name) => (perFile.get(name) ?? new Tally()).result([name], 0)) : [];
+  const results = o.byFile ? fileNames(names, [...perFile.keys()]).map((name) => (perFile.get(name) ?? new Tally(setup)).result([name], 0)) : [];
   const total = all.result(names, run.malformed);
   if (o.json) {
     ctx.out.write(safeStringify(o.byFile ? { ...total, files: results } : total, 2) + '\n');
@@ -38,4 +42,13 @@ export async function runStats(sources: string[], o: StatsOptions, ctx: Ctx): Pr
   }
   await ctx.out.flush();
   return run.code;
+}
+
+/** The files to summarise one by one: each SOURCE, or for a folder the captures read from it. */
+function fileNames(sources: string[], read: string[]): string[] {
+  return sources.flatMap((s) => {
+    if (read.includes(s)) return [s];
+    const inside = read.filter((r) => r.startsWith(s.endsWith(sep) ? s : s + sep));
+    return inside.length ? inside : [s];
+  });
 }

@@ -16,11 +16,18 @@ export interface FrameWriterOptions {
   all: boolean;
   /** stdout is a terminal: raw and JSON lines get their control characters escaped too. */
   tty: boolean;
+  /**
+   * The connection a frame came on, when several share the output (`rtev proxy`): pretty lines start with
+   * its label (`[2] `, or nothing while it is the only one), JSON lines carry `"conn":N`.
+   */
+  connection?: { n: number; label(): string };
 }
 
 /** Writes frames in one of the three output forms that `cat`, `filter` and `tail` share. */
 export interface FrameWriter {
   write(f: Frame): void;
+  /** A frame a filter dropped: the pretty form still learns from it (formats, client event ids, config). */
+  observe(f: Frame): void;
   /** Write what is still held (a run of audio deltas). */
   end(): void;
   /** The line of a run still growing (pretty only), for a terminal to show in place. */
@@ -32,14 +39,18 @@ export function frameWriter(out: Output, o: FrameWriterOptions): FrameWriter {
   const safe = o.tty ? terminalSafe : (b: Buffer) => b;
   switch (o.format) {
     case 'raw':
-      return { write: (f) => { out.write(safe(f.rawBytes())); out.write('\n'); }, end: () => {}, pending: () => null };
-    case 'json':
+      return { write: (f) => { out.write(safe(f.rawBytes())); out.write('\n'); }, observe: () => {}, end: () => {}, pending: () => null };
+    case 'json': {
       // The event's own bytes are spliced into the tagged line: nothing is re-serialised.
-      return { write: (f) => { out.write(taggedPrefix(f)); out.write(safe(f.eventBytes())); out.write('}\n'); }, end: () => {}, pending: () => null };
+      const head = o.connection ? (f: Frame) => `{"conn":${o.connection!.n},${taggedPrefix(f).slice(1)}` : taggedPrefix;
+      return { write: (f) => { out.write(head(f)); out.write(safe(f.eventBytes())); out.write('}\n'); }, observe: () => {}, end: () => {}, pending: () => null };
+    }
     case 'pretty': {
       const printer = new PrettyPrinter(o);
-      const lines = (ls: string[]) => { for (const l of ls) out.write(l + '\n'); };
-      return { write: (f) => lines(printer.push(f)), end: () => lines(printer.flush()), pending: () => printer.pending() };
+      const label = o.connection ? () => o.connection!.label() : () => '';
+      const lines = (ls: string[]) => { for (const l of ls) out.write(label() + l + '\n'); };
+      const pending = () => { const p = printer.pending(); return p === null ? null : label() + p; };
+      return { write: (f) => lines(printer.push(f)), observe: (f) => printer.observe(f), end: () => lines(printer.flush()), pending };
     }
   }
 }

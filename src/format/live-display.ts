@@ -15,6 +15,7 @@ export class LiveDisplay {
   private showingPending = false;
   private skipped = 0;
   private behind = false;
+  private flushing = false;
 
   constructor(
     private readonly writer: FrameWriter,
@@ -43,7 +44,20 @@ export class LiveDisplay {
     const pending = this.inPlace ? this.writer.pending() : null;
     this.showingPending = pending !== null;
     if (pending !== null) this.out.write(pending);
-    this.out.push();
+    this.flushSoon();
+  }
+
+  /**
+   * Hand what is staged to stdout once the frames that arrived together are all written: one write(2) per
+   * batch rather than one per frame, within the same turn of the event loop.
+   */
+  private flushSoon(): void {
+    if (this.flushing) return;
+    this.flushing = true;
+    setImmediate(() => {
+      this.flushing = false;
+      this.out.push(); // no wait, no promise: behind a stuck reader, lines gather in the output instead
+    });
   }
 
   end(): void {

@@ -1,5 +1,8 @@
 import type { Frame } from '../events/frame.js';
 import { AudioFormats, type AudioFormat } from '../pipeline/audio-format.js';
+import { ConfigTracker } from '../session/config.js';
+import { ClientEvents } from '../session/errors.js';
+import type { ConfigEntry } from '../session/types.js';
 import type { Palette } from './palette.js';
 import { escapeControls } from './escape.js';
 import { audioText, summarize, shortId } from './summary.js';
@@ -39,15 +42,40 @@ function isAudio(f: Frame): boolean {
  */
 export class PrettyPrinter {
   private readonly formats = new AudioFormats();
+  /** Recent client events (an error names its cause by id) and the configuration in force. */
+  private readonly clients = new ClientEvents();
+  private readonly config = new ConfigTracker();
+  private seen: Frame | null = null;
+  private entry: { f: Frame; e: ConfigEntry } | null = null;
   private run: Run | null = null;
   private firstTime = NaN;
   private prevTime = NaN;
 
   constructor(private readonly o: PrettyOptions) {}
 
+  /**
+   * Look at a frame that may not be printed (a filter dropped it): its formats, client event id and
+   * configuration still count. `push` calls it too; calling it first is harmless.
+   */
+  observe(f: Frame): void {
+    if (this.seen === f) return;
+    this.seen = f;
+    this.formats.observe(f);
+    if (f.kind !== 'event' || f.tag.variant.protocol !== 'realtime') return;
+    if (f.direction === 'client') this.clients.add(f);
+    const type = f.tag.variant.type;
+    if (type !== 'session.created' && type !== 'session.updated' && type !== 'session.update') return;
+    if ((type === 'session.update') !== (f.direction === 'client')) return;
+    const e = f.tryJson();
+    const entry = type === 'session.created' ? this.config.created(f.seq, f.ts, e?.session)
+      : type === 'session.update' ? this.config.update(f.seq, f.ts, typeof e?.event_id === 'string' ? e.event_id : null, e?.session)
+      : this.config.updated(f.seq, f.ts, e?.session);
+    this.entry = { f, e: entry };
+  }
+
   /** The lines this frame makes (none while a run of audio grows). */
   push(f: Frame): string[] {
-    this.formats.observe(f);
+    this.observe(f);
     const out: string[] = [];
     if (!this.o.all && isAudio(f)) {
       const key = f.direction === 'client' ? 'client' : f.field('item_id') ?? '';
@@ -63,9 +91,13 @@ export class PrettyPrinter {
     // Other deltas may interleave with a run of audio without ending it.
     if (this.run && !(f.kind === 'event' && f.tag.variant.type.endsWith('.delta'))) this.endRun(out);
     const fmt = this.formats.of(f);
-    const s = summarize(f, fmt, this.o.wide);
+    const realtime = f.kind === 'event' && f.tag.variant.protocol === 'realtime';
+    const cause = realtime && f.tag.variant.type === 'error' ? this.clients.find(f.tryJson()?.error?.event_id) : null;
+    if (cause?.type === 'session.update') this.config.rejected(cause.event_id);
+    const s = summarize(f, fmt, this.o.wide, { cause, config: this.entry?.f === f ? this.entry.e : undefined });
     const type = f.kind !== 'event' ? `(${f.kind})` : f.tag.known ? f.type : escapeControls(f.type);
-    out.push(this.line(f, type, s.ids, s.text));
+    const p = this.o.palette;
+    out.push(this.line(f, type, s.ids, s.text, true, s.tone === 'error' ? p.error : s.tone === 'warn' ? p.warn : undefined));
     return out;
   }
 
@@ -95,7 +127,7 @@ export class PrettyPrinter {
     return this.line(r.first, r.first.type, ids, text, false);
   }
 
-  private line(f: Frame, type: string, ids: string[], text: string, advance = true): string {
+  private line(f: Frame, type: string, ids: string[], text: string, advance = true, tone?: (s: string) => string): string {
     const p = this.o.palette;
     const time = this.timeColumn(f, advance);
     const arrow = f.direction === 'client' ? '↑' : '↓';
@@ -103,7 +135,8 @@ export class PrettyPrinter {
     const idCol = ids.length ? ids.join(' ') + ' ' : '';
     const prefixLen = (time ? time.length + 1 : 0) + 2 + typeCol.length + 1 + idCol.length;
     const room = Math.max(20, this.o.width - prefixLen);
-    const shown = !this.o.wide && text.length > room ? text.slice(0, room - 1) + '…' : text;
+    const cut = !this.o.wide && text.length > room ? text.slice(0, room - 1) + '…' : text;
+    const shown = tone ? tone(cut) : cut;
     return `${time ? p.dim(time) + ' ' : ''}${arrow} ${p.family(f.tag.variant.family, typeCol)} ${idCol ? p.dim(idCol) : ''}${shown}`.trimEnd();
   }
 

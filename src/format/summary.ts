@@ -2,12 +2,21 @@ import type { Frame } from '../events/frame.js';
 import type { AudioFormat } from '../pipeline/audio-format.js';
 import { MAX_JSON_DEPTH, nestsDeeper } from '../events/bounded-json.js';
 import { textFrameNote } from '../record/line.js';
+import type { ClientRef, ConfigEntry } from '../session/types.js';
 import { escapeControls } from './escape.js';
 
 /** What `cat` shows of one event besides its type: the ids that matter and a one-line summary. */
 export interface Summary {
   ids: string[];
   text: string;
+  /** How the text should stand out: a failure, or something to look at (cancelled, not applied). */
+  tone?: 'error' | 'warn';
+}
+
+/** What the printer knows around a frame: the client event an error names, the config step a session event is. */
+export interface SummaryContext {
+  cause?: ClientRef | null;
+  config?: ConfigEntry;
 }
 
 /** Quoted and escaped: a string from the stream, safe for a terminal. */
@@ -19,13 +28,35 @@ export function seconds(s: number): string {
   return s < 10 ? `${s.toFixed(2)} s` : s < 600 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
 }
 
+/** Dollars: cents for a dollar or more, four decimals below (a turn costs fractions of a cent). */
+export function usd(x: number): string {
+  return x >= 1 ? `$${x.toFixed(2)}` : x === 0 ? '$0' : `$${x.toFixed(4)}`;
+}
+
+/** Milliseconds for a table: `420 ms`, `1.84 s`; `–` for null. */
+export function ms(x: number | null): string {
+  return x === null ? '–' : Math.abs(x) < 1000 ? `${Math.round(x)} ms` : seconds(x / 1000);
+}
+
+/** Thousands separators by hand: toLocaleString would load ICU data, which costs more than a run on small inputs. */
+export function thousands(x: number): string {
+  return String(x).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
 export function bytes(n: number): string {
   return n < 1000 ? `${n} B` : n < 1e6 ? `${(n / 1e3).toFixed(1)} KB` : n < 1e9 ? `${(n / 1e6).toFixed(1)} MB` : `${(n / 1e9).toFixed(2)} GB`;
 }
 
 /** Audio length and size, from bytes and the format in force. */
 export function audioText(n: number, fmt: AudioFormat): string {
-  return `${seconds(n / fmt.bytesPerSecond)} audio, ${bytes(n)}${fmt.name === 'pcm16' ? '' : ' ' + fmt.name}`;
+  if (fmt.name === 'unknown') return `${bytes(n)} of audio in an unknown format (${escapeControls(fmt.label)})`;
+  const rate = fmt.name === 'pcm16' && fmt.sampleRate !== 24000 ? ` ${fmt.sampleRate / 1000} kHz` : '';
+  return `${seconds(n / fmt.bytesPerSecond)} audio, ${bytes(n)}${fmt.name === 'pcm16' ? rate : ' ' + fmt.name}`;
+}
+
+/** A number field as its number; anything else (a string from the stream, say) is never shown raw. */
+export function numText(v: unknown, absent = '?'): string {
+  return typeof v === 'number' ? String(v) : absent;
 }
 
 function str(v: unknown): string | undefined {
@@ -58,7 +89,7 @@ function itemSummary(item: any): string {
 function usageText(u: any): string {
   if (!u || typeof u !== 'object') return '';
   const cached = u.input_token_details?.cached_tokens;
-  return `in ${u.input_tokens ?? 0}${cached ? ` (cached ${cached})` : ''} · out ${u.output_tokens ?? 0} tokens`;
+  return `in ${numText(u.input_tokens, '0')}${typeof cached === 'number' && cached ? ` (cached ${cached})` : ''} · out ${numText(u.output_tokens, '0')} tokens`;
 }
 
 function responseText(r: any): string {
@@ -94,11 +125,11 @@ function sessionText(s: any): string {
 function rateLimitsText(list: any): string {
   if (!Array.isArray(list)) return '';
   return list
-    .map((l) => `${escapeControls(String(l?.name))} ${l?.remaining}/${l?.limit}${typeof l?.reset_seconds === 'number' ? ` (reset ${seconds(l.reset_seconds)})` : ''}`)
+    .map((l) => `${escapeControls(String(l?.name))} ${numText(l?.remaining)}/${numText(l?.limit)}${typeof l?.reset_seconds === 'number' ? ` (reset ${seconds(l.reset_seconds)})` : ''}`)
     .join(' · ');
 }
 
-const ms = (v: unknown) => (typeof v === 'number' ? seconds(v / 1000) : '?');
+const at = (v: unknown) => (typeof v === 'number' ? seconds(v / 1000) : '?');
 
 /** Short form of an id: enough to tell ids apart on one screen; `--wide` shows them whole. */
 export function shortId(id: string, wide: boolean): string {
@@ -110,7 +141,7 @@ export function shortId(id: string, wide: boolean): string {
  * The summary of one frame. Audio deltas and appends are measured from their bytes, never parsed; every other
  * event is parsed here (cat must look inside them anyway).
  */
-export function summarize(f: Frame, fmt: AudioFormat, wide: boolean): Summary {
+export function summarize(f: Frame, fmt: AudioFormat, wide: boolean, ctx: SummaryContext = {}): Summary {
   if (f.kind === 'text') return { ids: [], text: `text frame ${q(f.json())}` };
   if (f.kind === 'binary') {
     const size = bytes(Buffer.byteLength(String(f.json()), 'base64'));
@@ -131,7 +162,33 @@ export function summarize(f: Frame, fmt: AudioFormat, wide: boolean): Summary {
   const ids = [str(e.response_id) ?? str(e.response?.id), str(e.item_id) ?? str(e.item?.id), str(e.call_id) ?? str(e.item?.call_id)]
     .filter((x): x is string => !!x)
     .map((x) => shortId(x, wide));
-  return { ids, text: eventText(f, type, e, f.tag.known) };
+  const text = ctx.config && ctx.config.kind !== 'created' ? configText(ctx.config) : eventText(f, type, e, f.tag.known);
+  const summary: Summary = { ids, text: type === 'error' && ctx.cause ? `${text} ↩ ${causeText(ctx.cause)}` : text };
+  if (type === 'response.done') {
+    const status = e.response?.status;
+    if (status === 'failed') summary.tone = 'error';
+    else if (status === 'cancelled' || status === 'incomplete') summary.tone = 'warn';
+  }
+  if (ctx.config?.not_applied.length) summary.tone = 'error';
+  return summary;
+}
+
+/** The client event an error names: `#123 response.create`, or its id when the capture lacks it. */
+export function causeText(c: ClientRef): string {
+  return c.seq === null ? `client event ${escapeControls(c.event_id)} (not in the capture)` : `#${c.seq} ${escapeControls(c.type ?? '?')}`;
+}
+
+const value = (v: unknown) => {
+  const s = escapeControls(JSON.stringify(v) ?? 'null');
+  return s.length > 40 ? s.slice(0, 39) + '…' : s;
+};
+
+/** A session.update or session.updated as what it changes, not the whole configuration again. */
+function configText(c: ConfigEntry): string {
+  const changes = c.changes.map((x) => `${escapeControls(x.path)}=${value(x.to)}`).join(', ');
+  const lost = c.not_applied.map((x) => `${escapeControls(x.path)} (asked ${value(x.requested)}, got ${value(x.applied)})`).join(', ');
+  if (c.kind === 'update') return changes ? `asks ${changes}` : 'asks for no change';
+  return `${changes ? `applied ${changes}` : 'no change'}${lost ? `; NOT APPLIED ${lost}` : ''}`;
 }
 
 function eventText(f: Frame, type: string, e: any, known: boolean): string {
@@ -145,7 +202,7 @@ function eventText(f: Frame, type: string, e: any, known: boolean): string {
     case 'conversation.item.create':
       return itemSummary(e.item);
     case 'conversation.item.truncated': case 'conversation.item.truncate':
-      return `part ${e.content_index}, cut at ${ms(e.audio_end_ms)}`;
+      return `part ${numText(e.content_index)}, cut at ${at(e.audio_end_ms)}`;
     case 'conversation.item.input_audio_transcription.completed':
       return q(e.transcript);
     case 'conversation.item.input_audio_transcription.delta': case 'response.output_text.delta':
@@ -155,13 +212,13 @@ function eventText(f: Frame, type: string, e: any, known: boolean): string {
     case 'conversation.item.input_audio_transcription.failed':
       return `${escapeControls(String(e.error?.code ?? e.error?.type ?? 'failed'))}: ${escapeControls(String(e.error?.message ?? ''))}`;
     case 'conversation.item.input_audio_transcription.segment':
-      return `${escapeControls(String(e.speaker ?? '?'))} ${q(e.text)} (${e.start}–${e.end} s)`;
+      return `${escapeControls(String(e.speaker ?? '?'))} ${q(e.text)} (${numText(e.start)}–${numText(e.end)} s)`;
     case 'input_audio_buffer.speech_started':
-      return `at ${ms(e.audio_start_ms)}`;
+      return `at ${at(e.audio_start_ms)}`;
     case 'input_audio_buffer.speech_stopped':
-      return `at ${ms(e.audio_end_ms)}`;
+      return `at ${at(e.audio_end_ms)}`;
     case 'input_audio_buffer.timeout_triggered':
-      return `${ms(e.audio_start_ms)}–${ms(e.audio_end_ms)}`;
+      return `${at(e.audio_start_ms)}–${at(e.audio_end_ms)}`;
     case 'input_audio_buffer.dtmf_event_received':
       return `key ${q(e.event)}`;
     case 'response.created': case 'response.done':
@@ -201,7 +258,8 @@ const RAW_CUT = 4096;
 
 /** An unknown event, compact; one nested too deep to re-serialise in full is shown as its own bytes, cut. */
 function unknownText(f: Frame): string {
-  if (!nestsDeeper(f.buf, f.evStart, f.evEnd, MAX_JSON_DEPTH)) return escapeControls(JSON.stringify(f.json()));
-  const end = Math.min(f.evEnd, f.evStart + RAW_CUT);
-  return escapeControls(f.buf.toString('utf8', f.evStart, end)) + (end < f.evEnd ? '…' : '');
+  const ev = f.eventBytes();
+  if (!nestsDeeper(ev, 0, ev.length, MAX_JSON_DEPTH)) return escapeControls(JSON.stringify(f.json()));
+  const end = Math.min(ev.length, RAW_CUT);
+  return escapeControls(ev.toString('utf8', 0, end)) + (end < ev.length ? '…' : '');
 }

@@ -1,30 +1,70 @@
 import type { Frame } from '../events/frame.js';
 
-/** An audio format of PROTOCOL.md §3: 16-bit PCM at 24 kHz, or G.711 µ-law / A-law at 8 kHz (all mono). */
+/**
+ * An audio format of PROTOCOL.md §3, all mono: 16-bit PCM (24 kHz on OpenAI; other rates when a server's
+ * session says so), G.711 µ-law / A-law at 8 kHz, or a format rtev does not know (`unknown`: its length in
+ * seconds cannot be told, so `bytesPerSecond` is NaN and callers must say so rather than guess).
+ */
 export interface AudioFormat {
-  readonly name: 'pcm16' | 'pcmu' | 'pcma';
+  readonly name: 'pcm16' | 'pcmu' | 'pcma' | 'unknown';
   readonly sampleRate: number;
   readonly bytesPerSecond: number;
+  /** How the capture named it, for messages: `audio/pcm`, `g711_ulaw`, `opus`. */
+  readonly label: string;
 }
 
-export const PCM16: AudioFormat = { name: 'pcm16', sampleRate: 24000, bytesPerSecond: 48000 };
-export const PCMU: AudioFormat = { name: 'pcmu', sampleRate: 8000, bytesPerSecond: 8000 };
-export const PCMA: AudioFormat = { name: 'pcma', sampleRate: 8000, bytesPerSecond: 8000 };
+export const PCM16: AudioFormat = { name: 'pcm16', sampleRate: 24000, bytesPerSecond: 48000, label: 'audio/pcm' };
+export const PCMU: AudioFormat = { name: 'pcmu', sampleRate: 8000, bytesPerSecond: 8000, label: 'audio/pcmu' };
+export const PCMA: AudioFormat = { name: 'pcma', sampleRate: 8000, bytesPerSecond: 8000, label: 'audio/pcma' };
 
-/** A GA format object (`{type:"audio/pcmu"}`) or a beta name (`"g711_ulaw"`); null when absent or unknown. */
-export function parseAudioFormat(v: unknown): AudioFormat | null {
-  const t = typeof v === 'string' ? v : (v as { type?: unknown } | null)?.type;
+const pcmCache = new Map<number, AudioFormat>([[24000, PCM16]]);
+
+/** 16-bit PCM at this rate (Hz). */
+export function pcm16At(rate: number): AudioFormat {
+  let f = pcmCache.get(rate);
+  if (!f) {
+    f = { name: 'pcm16', sampleRate: rate, bytesPerSecond: rate * 2, label: `audio/pcm ${rate} Hz` };
+    if (pcmCache.size < 64) pcmCache.set(rate, f);
+  }
+  return f;
+}
+
+const validRate = (r: unknown): r is number => typeof r === 'number' && Number.isInteger(r) && r >= 1000 && r <= 384000;
+
+/**
+ * A GA format object (`{type:"audio/pcm", rate:16000}`, `{type:"audio/pcmu"}`), a beta name (`"pcm16"`,
+ * `"g711_ulaw"`), or Azure Voice Live's `"pcm16-16000hz"`. Null when absent; `unknown` when named but not known.
+ * `rate` is a rate the session gives beside a format name (Voice Live's `input_audio_sampling_rate`).
+ */
+export function parseAudioFormat(v: unknown, rate?: unknown): AudioFormat | null {
+  const obj = v !== null && typeof v === 'object' ? (v as { type?: unknown; rate?: unknown }) : null;
+  const t = typeof v === 'string' ? v : obj?.type;
+  if (t === undefined || t === null) return null;
+  const r = obj && validRate(obj.rate) ? obj.rate : validRate(rate) ? rate : null;
   switch (t) {
-    case 'audio/pcm': case 'pcm16': return PCM16;
+    case 'audio/pcm': case 'pcm16': return r === null ? PCM16 : pcm16At(r);
     case 'audio/pcmu': case 'g711_ulaw': return PCMU;
     case 'audio/pcma': case 'g711_alaw': return PCMA;
-    default: return null;
   }
+  const hz = typeof t === 'string' ? /^pcm16-(\d+)hz$/i.exec(t) : null;
+  if (hz && validRate(Number(hz[1]))) return pcm16At(Number(hz[1]));
+  return { name: 'unknown', sampleRate: NaN, bytesPerSecond: NaN, label: typeof t === 'string' ? t : JSON.stringify(t) ?? '?' };
+}
+
+/** The formats a session object names: GA (`audio.input.format`) or beta (`input_audio_format`). */
+export function sessionFormats(s: any): { input: AudioFormat | null; output: AudioFormat | null } {
+  if (!s || typeof s !== 'object') return { input: null, output: null };
+  const inRate = s.input_audio_sampling_rate;
+  return {
+    input: parseAudioFormat(s.audio?.input?.format, inRate) ?? parseAudioFormat(s.input_audio_format, inRate),
+    output: parseAudioFormat(s.audio?.output?.format) ?? parseAudioFormat(s.output_audio_format),
+  };
 }
 
 /**
  * The audio formats in force as a capture goes on: the session's input and output formats (GA or beta
  * fields), and each response's own output format from `response.created`. Only those few events are parsed.
+ * Without any format named, OpenAI's default (24 kHz PCM16) holds.
  */
 export class AudioFormats {
   input: AudioFormat = PCM16;
@@ -36,23 +76,32 @@ export class AudioFormats {
     const type = f.tag.variant.type;
     if (f.dir === 'client') return false;
     if (type === 'session.created' || type === 'session.updated') {
-      const s = f.json()?.session;
-      if (!s || typeof s !== 'object') return true;
-      this.input = parseAudioFormat(s.audio?.input?.format) ?? parseAudioFormat(s.input_audio_format) ?? this.input;
-      this.output = parseAudioFormat(s.audio?.output?.format) ?? parseAudioFormat(s.output_audio_format) ?? this.output;
+      this.session(f.tryJson()?.session);
       return true;
     }
     if (type === 'response.created') {
-      const r = f.json()?.response;
-      const fmt = parseAudioFormat(r?.audio?.output?.format) ?? parseAudioFormat(r?.output_audio_format);
-      if (fmt && typeof r.id === 'string') {
-        // Bounded: a capture that never finishes its responses must not grow this without end.
-        if (this.byResponse.size > 10000) this.byResponse.clear();
-        this.byResponse.set(r.id, fmt);
-      }
+      this.response(f.tryJson()?.response);
       return true;
     }
     return false;
+  }
+
+  /** A session object (from `session.created` / `session.updated`). */
+  session(s: unknown): void {
+    const { input, output } = sessionFormats(s);
+    if (input) this.input = input;
+    if (output) this.output = output;
+  }
+
+  /** A response object (from `response.created`): its own output format, if it names one. */
+  response(r: any): void {
+    if (!r || typeof r !== 'object') return;
+    const fmt = parseAudioFormat(r.audio?.output?.format) ?? parseAudioFormat(r.output_audio_format);
+    if (fmt && typeof r.id === 'string') {
+      // Bounded: a capture that never finishes its responses must not grow this without end.
+      if (this.byResponse.size > 10000) this.byResponse.clear();
+      this.byResponse.set(r.id, fmt);
+    }
   }
 
   /** The format of an output audio delta of this response. */

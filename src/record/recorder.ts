@@ -8,10 +8,15 @@ export class RecordError extends Error {}
 const FLUSH_MS = 20;
 const FLUSH_BYTES = 1 << 18;
 
+/** The default file name without its folder and extension: <UTC yyyy-mm-ddThh-mm-ss>_<host> */
+export function recordingStem(host: string, now = new Date()): string {
+  const stamp = now.toISOString().slice(0, 19).replace(/:/g, '-');
+  return `${stamp}_${host.replace(/[^A-Za-z0-9.-]/g, '_') || 'stdin'}`;
+}
+
 /** The default file: recordings/<UTC yyyy-mm-ddThh-mm-ss>_<host>.jsonl */
 export function defaultRecordingPath(host: string, now = new Date()): string {
-  const stamp = now.toISOString().slice(0, 19).replace(/:/g, '-');
-  return `recordings/${stamp}_${host.replace(/[^A-Za-z0-9.-]/g, '_') || 'stdin'}.jsonl`;
+  return `recordings/${recordingStem(host, now)}.jsonl`;
 }
 
 /** The n-th candidate for a default name: the name itself, then `…_2.jsonl`, `…_3.jsonl`, … */

@@ -4,7 +4,7 @@
  * $OPENAI_BASE_URL and to loopback; Azure's key to Azure hosts; to any other host, only --header values.
  */
 import { escapeControls } from '../format/escape.js';
-import { MIN_SECRET, scrubText, userInfoSecrets } from './secrets.js';
+import { MIN_SECRET, scrubBytes as scrubAllForms, scrubText, userInfoSecrets } from './secrets.js';
 
 export interface EndpointOptions {
   source?: string;
@@ -55,7 +55,8 @@ export function redactUrl(url: string): string {
   return u.toString();
 }
 
-function parseHeader(h: string): [string, string] {
+/** A `--header` value, "Name: value", as [name, value]. */
+export function parseHeader(h: string): [string, string] {
   const i = h.indexOf(':');
   if (i <= 0) throw new EndpointError(`--header ${JSON.stringify(escapeControls(h.split(':')[0]!))}: expected "Name: value"`);
   const [name, value] = [h.slice(0, i).trim(), h.slice(i + 1).trim()];
@@ -97,41 +98,21 @@ export function resolveEndpoint(o: EndpointOptions, env: NodeJS.ProcessEnv): End
 
   const host = url.hostname;
   const headers: Record<string, string> = {};
-  const secrets: string[] = [];
-  let baseHost: string | null = null;
-  try {
-    baseHost = env.OPENAI_BASE_URL ? new URL(env.OPENAI_BASE_URL).hostname : null;
-  } catch {
-    throw new EndpointError('OPENAI_BASE_URL is not a valid URL');
-  }
   const given = (o.headers ?? []).map(parseHeader);
   const givenNames = new Set(given.map(([n]) => n.toLowerCase()));
 
-  if (isAzure(host)) {
-    const key = env.AZURE_OPENAI_API_KEY;
-    if (key) headers['api-key'] = key;
-    else if (!givenNames.has('api-key') && !givenNames.has('authorization') && !url.searchParams.has('api-key')) {
-      throw new EndpointError('AZURE_OPENAI_API_KEY is not set (or pass --header "api-key: …")');
-    }
-  } else if (host === OPENAI_HOST || host === baseHost || isLoopback(host)) {
-    const key = env.OPENAI_API_KEY;
-    if (key) headers.Authorization = `Bearer ${key}`;
-    else if (!isLoopback(host) && !givenNames.has('authorization')) {
-      throw new EndpointError('OPENAI_API_KEY is not set (export it, or pass --header "Authorization: Bearer …")');
-    }
+  const policy = keyPolicy(host, env);
+  const credential = hostCredential(host, env);
+  if (credential) headers[credential[0]] = credential[1];
+  else if (policy === 'azure' && !givenNames.has('api-key') && !givenNames.has('authorization') && !url.searchParams.has('api-key')) {
+    throw new EndpointError('AZURE_OPENAI_API_KEY is not set (or pass --header "api-key: …")');
+  } else if (policy === 'openai' && !isLoopback(host) && !givenNames.has('authorization')) {
+    throw new EndpointError('OPENAI_API_KEY is not set (export it, or pass --header "Authorization: Bearer …")');
   }
-  for (const [name, value] of given) {
-    headers[name] = value;
-    if (value) secrets.push(value);
-  }
-  for (const v of Object.values(headers)) {
-    secrets.push(v);
-    const bearer = /^Bearer\s+(.+)$/i.exec(v);
-    if (bearer) secrets.push(bearer[1]!);
-  }
-  const params = [...url.searchParams].filter(([k, v]) => SECRET_PARAMS.test(k) && v).map(([, v]) => v);
+  for (const [name, value] of given) headers[name] = value;
+  const params = secretParams(url.searchParams);
   const userInfo = userInfoSecrets(url);
-  secrets.push(...params, ...userInfo);
+  const secrets = [...Object.values(headers).flatMap(secretsOfHeader), ...params, ...userInfo];
   const shown = redactUrl(url.toString());
   // Plain ws:// shows every header and the URL to the network: no key goes that way unless asked.
   const carriesKey = Object.keys(headers).length > 0 || params.length > 0 || userInfo.length > 0;
@@ -139,11 +120,57 @@ export function resolveEndpoint(o: EndpointOptions, env: NodeJS.ProcessEnv): End
     throw new EndpointError(`${shown}: plain ws:// to ${host} would send the key unencrypted, readable on the network; use wss://, or --insecure to send it anyway`);
   }
   const typed = src !== undefined && src !== 'openai' ? new URL(src) : null;
-  const keyOnCommandLine = typed !== null && (userInfoSecrets(typed).length > 0 || [...typed.searchParams.keys()].some((k) => SECRET_PARAMS.test(k)));
-  return { url: url.toString(), shown, host, headers, secrets: [...new Set(secrets)].filter((s) => s.length >= MIN_SECRET), keyOnCommandLine };
+  const keyOnCommandLine = typed !== null && (userInfoSecrets(typed).length > 0 || secretParams(typed.searchParams).length > 0);
+  return { url: url.toString(), shown, host, headers, secrets: uniqueSecrets(secrets), keyOnCommandLine };
 }
 
-/** Replace every secret, in every form, in a text (an error message, a server's reason) before it is shown. */
+/** Which key a host gets by policy: OpenAI's (OpenAI, the $OPENAI_BASE_URL host, loopback), Azure's, or none. */
+export function keyPolicy(host: string, env: NodeJS.ProcessEnv): 'openai' | 'azure' | null {
+  if (isAzure(host)) return 'azure';
+  let baseHost: string | null = null;
+  try {
+    baseHost = env.OPENAI_BASE_URL ? new URL(env.OPENAI_BASE_URL).hostname : null;
+  } catch {
+    throw new EndpointError('OPENAI_BASE_URL is not a valid URL');
+  }
+  return host === OPENAI_HOST || host === baseHost || isLoopback(host) ? 'openai' : null;
+}
+
+/** The credential header rtev adds for a host by policy, when the key for it is set: [name, value] or null. */
+export function hostCredential(host: string, env: NodeJS.ProcessEnv): [string, string] | null {
+  const policy = keyPolicy(host, env);
+  if (policy === 'azure') return env.AZURE_OPENAI_API_KEY ? ['api-key', env.AZURE_OPENAI_API_KEY] : null;
+  if (policy === 'openai') return env.OPENAI_API_KEY ? ['Authorization', `Bearer ${env.OPENAI_API_KEY}`] : null;
+  return null;
+}
+
+/** What to scrub for one header value: the value, and the token of a `Bearer …` value. */
+export function secretsOfHeader(value: string): string[] {
+  const bearer = /^Bearer\s+(.+)$/i.exec(value);
+  return bearer ? [value, bearer[1]!] : [value];
+}
+
+/** The values of key parameters in a query (api-key, key, token, …). */
+export function secretParams(params: URLSearchParams): string[] {
+  const out: string[] = [];
+  for (const [k, v] of params) if (SECRET_PARAMS.test(k) && v) out.push(v);
+  return out;
+}
+
+/** Secrets worth scrubbing: distinct, and long enough that replacing them cannot mangle ordinary text. */
+export function uniqueSecrets(secrets: string[]): string[] {
+  return [...new Set(secrets)].filter((s) => s.length >= MIN_SECRET);
+}
+
+/** Replace every secret, in every form (see secrets.ts), in a text (an error message, a server's reason). */
 export function scrub(text: string, secrets: readonly string[]): string {
   return scrubText(text, secrets);
+}
+
+/**
+ * The same for a frame's bytes, text or binary (before base64), in every form: a frame that carries a secret is
+ * copied with it replaced; others are returned as they are.
+ */
+export function scrubBytes(data: Buffer, secrets: readonly string[]): Buffer {
+  return scrubAllForms(data, secrets);
 }

@@ -21,8 +21,8 @@ export interface LiveConnection {
   /** Resolves when the connection is over, however it ended. */
   done: Promise<LiveEnd>;
   send(text: string): void;
-  /** Close from our side (Ctrl-C, --exit-after): ends with ok. */
-  close(): void;
+  /** Close from our side (Ctrl-C, --exit-after): ends with ok. The code is 1000 unless given. */
+  close(code?: number): void;
 }
 
 const CLOSE_MEANINGS: Record<number, string> = {
@@ -36,7 +36,7 @@ export function closeMeaning(code: number): string {
   return CLOSE_MEANINGS[code] ?? (code >= 4000 ? 'application error' : 'unknown code');
 }
 
-function httpMeaning(status: number): string {
+export function httpMeaning(status: number): string {
   if (status === 401 || status === 403) return 'authentication failed: check the API key (OPENAI_API_KEY, AZURE_OPENAI_API_KEY or --header)';
   if (status === 404) return 'not found: check the URL and the model or deployment name';
   if (status === 429) return 'rate limited or out of quota';
@@ -44,7 +44,8 @@ function httpMeaning(status: number): string {
   return 'the server refused the WebSocket upgrade';
 }
 
-function networkMessage(e: NodeJS.ErrnoException & { reason?: string }, host: string): { message: string; retryable: boolean } {
+/** A failure to connect (refused, DNS, TLS, …) in words a user can act on. */
+export function networkMessage(e: NodeJS.ErrnoException & { reason?: string }, host: string): { message: string; retryable: boolean } {
   switch (e.code) {
     case 'ECONNREFUSED': return { message: `connection refused by ${host}`, retryable: true };
     case 'ENOTFOUND': case 'EAI_AGAIN': return { message: `DNS lookup failed for ${host}`, retryable: true };
@@ -151,9 +152,9 @@ export async function connectLive(ep: Endpoint, h: LiveHandlers, pingMs = 20000)
   return {
     done,
     send: (text) => ws.send(text),
-    close: () => {
+    close: (code = 1000) => {
       byUs = true;
-      if (ws.readyState === WebSocket.OPEN) ws.close(1000);
+      if (ws.readyState === WebSocket.OPEN) ws.close(code);
       else ws.terminate();
       // A peer that never answers our close must not keep rtev waiting (--timeout ends on time).
       setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
