@@ -11,6 +11,8 @@ export interface ReadFlags extends Pick<FilterSpec, 'type' | 'exclude' | 'since'
   strict?: boolean;
   /** Read every source as this protocol instead of deciding it from the endpoint or the first frames. */
   protocol?: Protocol;
+  /** A command that wants recordings' meta lines (check: endpoints, headers, close codes) gets each here. */
+  onMeta?: (source: string, line: number, rtev: unknown) => void;
 }
 
 export interface ReadRun {
@@ -40,7 +42,7 @@ export async function visitFrames(
   };
   // Sources read with --since/--until, and whether each had a timestamp.
   const timed = flags.since !== undefined || flags.until !== undefined ? new Map<string, boolean>() : null;
-  outer: for await (const batch of readFrames(sources, { stdin: ctx.io.stdin, report, onSourceError, keepTag, protocol: flags.protocol })) {
+  outer: for await (const batch of readFrames(sources, { stdin: ctx.io.stdin, report, onSourceError, keepTag, protocol: flags.protocol, onMeta: flags.onMeta })) {
     if (timed) for (const f of batch) if (!timed.get(f.source)) timed.set(f.source, !Number.isNaN(f.time));
     for (const f of batch) if (visit(f) === false) break outer;
     await ctx.out.maybeFlush();
