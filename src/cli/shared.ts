@@ -84,7 +84,7 @@ export const collect = (v: string, prev: string[] | undefined) => [...(prev ?? [
  */
 export function withFilterOptions(cmd: Command, dirFlag = '--dir <dir>'): Command {
   return cmd
-    .option('--type <pattern>', 'keep these types: wire type, beta alias, variant name or glob (repeatable, comma-separated)', collect)
+    .option('--type <pattern>', 'keep these types: wire type, beta alias, variant name or glob; OUTER/INNER for the event nested in GPT-Live\'s response.event (response.event/response.completed) (repeatable, comma-separated)', collect)
     .option('--exclude <pattern>', 'drop these types (same patterns as --type)', collect)
     .option('--family <name>', 'keep these families (repeatable, comma-separated)', collect)
     .option(dirFlag, 'keep one direction: server or client')
