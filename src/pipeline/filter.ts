@@ -133,6 +133,9 @@ function compileTypes(patterns: string[]): TypeMatcher {
   return { variants, raw, nested };
 }
 
+/** Responses-API stream events that no catalogue has: they travel inside GPT-Live's response.event. */
+const RESPONSES_ONLY = /^response\.(completed|in_progress|failed|incomplete|queued|output_text\.(delta|done|annotation\.added)|refusal\.|reasoning|web_search_call\.|file_search_call\.|code_interpreter_call|image_generation_call\.|custom_tool_call_input\.)/;
+
 /**
  * Warnings for --type and --exclude patterns that match no known name of any protocol: likely typos, with the
  * nearest known type. Not errors: captures may hold types the catalogue does not know.
@@ -156,7 +159,7 @@ export function filterWarnings(spec: FilterSpec): string[] {
         if (!names.some(test)) out.push(`${option} ${p} matches no known type`);
       } else if (!names.includes(p)) {
         // A Responses-API event is not a GPT-Live type: it travels inside response.event.
-        const hint = p.startsWith('response.') ? ` (inside GPT-Live's response.event, select it as response.event/${p})` : '';
+        const hint = RESPONSES_ONLY.test(p) ? ` (inside GPT-Live's response.event, select it as response.event/${p})` : '';
         out.push(`${option} ${p} matches no known type; did you mean ${nearest(p, names)}?${hint}`);
       }
     }
