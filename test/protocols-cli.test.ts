@@ -37,6 +37,17 @@ describe('protocol detection on generated captures', () => {
     }
   });
 
+  it('decides from the shared deltas\' clocks when a capture starts mid-session (no session.started or session.created)', async () => {
+    for (const p of ['live', 'translation'] as const) {
+      const { file, lines } = generated(['--protocol', p, '--turns', '3']);
+      const cut = join(tmp(), `${p}-cut.jsonl`);
+      const rest = lines.map((l) => l.event).filter((e) => !/^session\.(started|created|updated)$/.test(e.type));
+      expect(/^session\.(input|output)_/.test(rest[0].type)).toBe(true);
+      writeFileSync(cut, rest.map((e) => JSON.stringify(e)).join('\n') + '\n');
+      expect(new Set((await tagged([cut])).map((x) => x.protocol)), `${file}`).toEqual(new Set([p]));
+    }
+  });
+
   it('--protocol overrides what the frames say', async () => {
     const { file } = generated(['--protocol', 'live', '--turns', '2']);
     const t = await tagged(['--protocol', 'realtime', file]);

@@ -15,13 +15,15 @@ import { bytes, seconds } from '../format/summary.js';
 import type { Frame } from '../events/frame.js';
 import { parseAudioFormat, PCM16, sessionFormats, type AudioFormat } from '../pipeline/audio-format.js';
 import type { Protocol } from '../events/catalogue.js';
-import { protocolFromUrl, protocolHint } from '../events/protocol.js';
+import { protocolFromUrl, protocolOfFrame } from '../events/protocol.js';
 import { BETA_SHUTDOWN } from '../pipeline/check-live.js';
 import { handshakeProblem, planHandshake, type HandshakeOptions } from '../send/handshake.js';
 import type { Outgoing } from '../send/outbox.js';
 import { sendAll } from '../send/sender.js';
 
 export interface LiveOptions extends FilterSpec, HandshakeOptions {
+  /** Read the endpoint as this protocol, whatever its path says. */
+  protocol?: Protocol;
   callId?: string;
   model?: string;
   header?: string[];
@@ -96,8 +98,7 @@ class Session {
     if (f === null || typeof f === 'string') return;
     if (this.protocol === null && f.kind === 'event') {
       // A URL that does not say: the first frame that only one protocol sends decides.
-      const frame = f;
-      const hint = protocolHint(frame.type, () => frame.tryJson()?.session);
+      const hint = protocolOfFrame(f);
       if (hint !== null) {
         this.protocol = hint;
         if (hint !== 'realtime') f = classifyLine(source, this.seq, line, 0, line.length, undefined, hint) as Frame;
@@ -215,8 +216,9 @@ export async function runLive(source: string | undefined, o: LiveOptions, ctx: C
     }
     throw e;
   }
-  // The protocol comes from the URL (PROTOCOL.md §9); what to send, and when, from the protocol.
-  const protocol = protocolFromUrl(ep.url);
+  // The protocol comes from the URL (PROTOCOL.md §9), or --protocol for a path that says nothing; what to send,
+  // and when, from the protocol.
+  const protocol = o.protocol ?? protocolFromUrl(ep.url);
   const problem = handshakeProblem(protocol ?? 'realtime', o, outbox.items);
   if (problem) {
     ctx.say(`rtev: ${problem}`);
