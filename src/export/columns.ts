@@ -1,10 +1,8 @@
-import { ByteWriter } from 'hyparquet-writer/src/bytewriter.js';
-import { writeRleBitPackedHybrid } from 'hyparquet-writer/src/encoding.js';
-
 /**
  * Column buffers for one row group of a Parquet file: values are appended row by row into flat, growable
- * typed arrays and byte buffers (no object per value), then encoded once per row group as PLAIN values with
- * their definition (and, for lists, repetition) levels. One class per physical layout.
+ * typed arrays and byte buffers (no object per value), then laid out page by page (about PAGE_BYTES each) as
+ * data page v1 bodies: repetition and definition levels (bit-packed), then the values, PLAIN or as dictionary
+ * indexes. One class per physical layout; the buffers are kept from one row group to the next.
  */
 
 /**
@@ -16,19 +14,10 @@ export type ColumnType = 'string' | 'text' | 'json' | 'int32' | 'int64' | 'doubl
 /** A value as a row carries it: strings may come as UTF-8 bytes; timestamps as epoch milliseconds. */
 export type Value = string | Uint8Array | number | boolean | readonly string[] | null;
 
-/** What one column chunk holds once encoded. */
-export interface Encoded {
-  /** Level slots (rows, or list elements and empty lists). */
+/** The body of one data page, and how many level slots (values and nulls) it holds. */
+export interface PageBody {
   slots: number;
-  /** Definition levels, one per slot (null when the column has none). */
-  def: Uint8Array | null;
-  maxDef: number;
-  /** Repetition levels, one per slot, for lists. */
-  rep: Uint8Array | null;
-  /** The non-null values: PLAIN, or with a dictionary, the bit width then the RLE/bit-packed indexes. */
-  values: Uint8Array;
-  /** The distinct values, PLAIN-encoded, when the chunk is dictionary-encoded. */
-  dict: { values: Uint8Array; count: number } | null;
+  body: Uint8Array;
 }
 
 export interface ColumnBuffer {
@@ -37,9 +26,15 @@ export interface ColumnBuffer {
   readonly size: number;
   /** The row group must end now (a dictionary is full). */
   readonly full: boolean;
-  encode(): Encoded;
+  /** The dictionary page's values (PLAIN), when the column is dictionary-encoded and has values. */
+  dictionary(): { values: Uint8Array; count: number } | null;
+  /** The pages of the row group's `rows` rows, each about PAGE_BYTES. A body is valid until the next one. */
+  pages(rows: number): Generator<PageBody>;
   reset(): void;
 }
+
+/** The target size of a page's values. */
+export const PAGE_BYTES = 1 << 20;
 
 /** A growable byte buffer. */
 export class Bytes {
@@ -71,35 +66,125 @@ export class Bytes {
     }
   }
 
+  append(b: Uint8Array, start = 0, end = b.length): void {
+    this.reserve(end - start);
+    this.buf.set(b.subarray(start, end), this.len);
+    this.len += end - start;
+  }
+
   view(): Uint8Array {
     return this.buf.subarray(0, this.len);
   }
 }
 
-/** Definition levels of a flat optional column: 1 defined, 0 null. */
-class Levels {
-  a = new Uint8Array(1024);
+/** A growable array of small numbers (levels, bits, dictionary indexes). */
+class Ints<A extends Uint8Array | Int32Array> {
   n = 0;
-  push(level: number): void {
+  constructor(public a: A) {}
+  push(v: number): void {
     if (this.n === this.a.length) {
-      const next = new Uint8Array(this.a.length * 2);
+      const next = new (this.a.constructor as { new (n: number): A })(this.a.length * 2);
       next.set(this.a);
       this.a = next;
     }
-    this.a[this.n++] = level;
+    this.a[this.n++] = v;
   }
-  view(): Uint8Array {
-    return this.a.subarray(0, this.n);
+}
+
+const u8 = () => new Ints(new Uint8Array(1024));
+
+/**
+ * Values as the RLE/bit-packed hybrid, all bit-packed: one run of groups of 8, least significant bit first
+ * (the Parquet spec's encoding of levels and dictionary indexes). `width` is at most 16.
+ */
+function bitPack(w: Bytes, values: ArrayLike<number>, from: number, to: number, width: number): void {
+  const n = to - from;
+  const groups = (n + 7) >> 3;
+  // Header: a varint of (groups << 1) | 1.
+  let h = (groups << 1) | 1;
+  w.reserve(5 + groups * width);
+  while (h >= 0x80) {
+    w.buf[w.len++] = (h & 0x7f) | 0x80;
+    h >>>= 7;
+  }
+  w.buf[w.len++] = h;
+  let acc = 0;
+  let bits = 0;
+  for (let i = 0; i < groups * 8; i++) {
+    acc |= (i < n ? values[from + i]! : 0) << bits;
+    bits += width;
+    while (bits >= 8) {
+      w.buf[w.len++] = acc & 0xff;
+      acc >>>= 8;
+      bits -= 8;
+    }
+  }
+}
+
+/** Levels of a data page v1: their byte length (4 bytes, little-endian), then the hybrid encoding. */
+function levels(w: Bytes, values: ArrayLike<number>, from: number, to: number, width: number): void {
+  const at = w.len;
+  w.reserve(4);
+  w.len += 4;
+  bitPack(w, values, from, to, width);
+  w.buf.writeUInt32LE(w.len - at - 4, at);
+}
+
+/** Rows per page for a column holding `bytes` over `rows` rows. */
+const rowsPerPage = (rows: number, bytes: number) => Math.max(64, Math.floor((rows * PAGE_BYTES) / Math.max(1, bytes)));
+
+/**
+ * A flat optional column: definition level 1 for a value, 0 for null. Subclasses keep the values and write a
+ * page's worth of them.
+ */
+abstract class FlatColumn implements ColumnBuffer {
+  protected readonly def = u8();
+  protected readonly page = new Bytes();
+
+  get full(): boolean {
+    return false;
+  }
+
+  abstract add(v: Value): void;
+  abstract get size(): number;
+  /** Write values [from, to) (counted among the non-null values) into the page. */
+  protected abstract values(w: Bytes, from: number, to: number): void;
+  protected abstract clear(): void;
+
+  dictionary(): { values: Uint8Array; count: number } | null {
+    return null;
+  }
+
+  *pages(rows: number): Generator<PageBody> {
+    const per = rowsPerPage(rows, this.size);
+    const def = this.def.a;
+    let v = 0;
+    for (let r = 0; r < rows; r += per) {
+      const end = Math.min(rows, r + per);
+      let k = 0;
+      for (let i = r; i < end; i++) k += def[i]!;
+      this.page.len = 0;
+      levels(this.page, def, r, end, 1);
+      this.values(this.page, v, v + k);
+      v += k;
+      yield { slots: end - r, body: this.page.view() };
+    }
+  }
+
+  reset(): void {
+    this.def.n = 0;
+    this.clear();
   }
 }
 
 /** INT32, INT64, DOUBLE, TIMESTAMP(ms): numbers kept as doubles (exact up to 2^53), written in their width. */
-class NumberColumn implements ColumnBuffer {
+class NumberColumn extends FlatColumn {
   private vals = new Float64Array(1024);
   private k = 0;
-  private readonly def = new Levels();
 
-  constructor(private readonly width: 'int32' | 'int64' | 'double') {}
+  constructor(private readonly width: 'int32' | 'int64' | 'double') {
+    super();
+  }
 
   add(v: Value): void {
     if (typeof v !== 'number' || !Number.isFinite(v)) {
@@ -115,43 +200,35 @@ class NumberColumn implements ColumnBuffer {
     this.vals[this.k++] = v;
   }
 
-  readonly full = false;
-
   get size(): number {
-    return this.k * 8 + this.def.n;
+    return this.k * (this.width === 'int32' ? 4 : 8);
   }
 
-  encode(): Encoded {
-    const k = this.k;
-    let values: Uint8Array;
+  protected values(w: Bytes, from: number, to: number): void {
+    const vals = this.vals;
     if (this.width === 'double') {
-      values = new Uint8Array(this.vals.buffer, 0, k * 8);
+      w.append(new Uint8Array(vals.buffer, from * 8, (to - from) * 8));
     } else if (this.width === 'int32') {
-      const a = new Int32Array(k);
-      for (let i = 0; i < k; i++) a[i] = this.vals[i]!;
-      values = new Uint8Array(a.buffer);
+      w.reserve((to - from) * 4);
+      for (let i = from; i < to; i++, w.len += 4) w.buf.writeInt32LE(vals[i]! | 0, w.len);
     } else {
-      // Two 32-bit halves (little-endian, as Parquet and every host Node runs on): no BigInt per value.
-      const a = new Int32Array(2 * k);
-      for (let i = 0; i < k; i++) {
-        const x = Math.trunc(this.vals[i]!);
-        a[2 * i] = x % 4294967296;
-        a[2 * i + 1] = Math.floor(x / 4294967296);
+      // Two 32-bit halves (little-endian): no BigInt per value.
+      w.reserve((to - from) * 8);
+      for (let i = from; i < to; i++, w.len += 8) {
+        const x = Math.trunc(vals[i]!);
+        w.buf.writeInt32LE(x % 4294967296 | 0, w.len);
+        w.buf.writeInt32LE(Math.floor(x / 4294967296) | 0, w.len + 4);
       }
-      values = new Uint8Array(a.buffer);
     }
-    return { slots: this.def.n, def: this.def.view(), maxDef: 1, rep: null, values, dict: null };
   }
 
-  reset(): void {
+  protected clear(): void {
     this.k = 0;
-    this.def.n = 0;
   }
 }
 
-class BooleanColumn implements ColumnBuffer {
-  private readonly bits = new Levels();
-  private readonly def = new Levels();
+class BooleanColumn extends FlatColumn {
+  private readonly bits = u8();
 
   add(v: Value): void {
     if (typeof v !== 'boolean') {
@@ -162,31 +239,29 @@ class BooleanColumn implements ColumnBuffer {
     this.bits.push(v ? 1 : 0);
   }
 
-  readonly full = false;
-
   get size(): number {
-    return this.bits.n + this.def.n;
+    return this.bits.n >> 3;
   }
 
-  encode(): Encoded {
-    // PLAIN booleans: one bit each, least significant first.
-    const n = this.bits.n;
-    const values = new Uint8Array((n + 7) >> 3);
-    for (let i = 0; i < n; i++) if (this.bits.a[i]) values[i >> 3]! |= 1 << (i & 7);
-    return { slots: this.def.n, def: this.def.view(), maxDef: 1, rep: null, values, dict: null };
+  /** PLAIN booleans: one bit each, least significant first. */
+  protected values(w: Bytes, from: number, to: number): void {
+    const n = (to - from + 7) >> 3;
+    w.reserve(n);
+    w.buf.fill(0, w.len, w.len + n);
+    for (let i = from; i < to; i++) if (this.bits.a[i]) w.buf[w.len + ((i - from) >> 3)]! |= 1 << ((i - from) & 7);
+    w.len += n;
   }
 
-  reset(): void {
+  protected clear(): void {
     this.bits.n = 0;
-    this.def.n = 0;
   }
 }
 
 /** Strings with many distinct values (ids, JSON, text): PLAIN. */
-class StringColumn implements ColumnBuffer {
+class StringColumn extends FlatColumn {
   private readonly bytes = new Bytes();
-  private readonly def = new Levels();
-  readonly full = false;
+  /** Where the next page's values start, in bytes (pages are written in order). */
+  private cursor = 0;
 
   add(v: Value): void {
     if (typeof v !== 'string' && !(v instanceof Uint8Array)) {
@@ -198,16 +273,24 @@ class StringColumn implements ColumnBuffer {
   }
 
   get size(): number {
-    return this.bytes.len + this.def.n;
+    return this.bytes.len;
   }
 
-  encode(): Encoded {
-    return { slots: this.def.n, def: this.def.view(), maxDef: 1, rep: null, values: this.bytes.view(), dict: null };
+  *pages(rows: number): Generator<PageBody> {
+    this.cursor = 0;
+    yield* super.pages(rows);
   }
 
-  reset(): void {
+  protected values(w: Bytes, from: number, to: number): void {
+    const b = this.bytes.buf;
+    let end = this.cursor;
+    for (let i = from; i < to; i++) end += 4 + b.readUInt32LE(end);
+    w.append(b, this.cursor, end);
+    this.cursor = end;
+  }
+
+  protected clear(): void {
     this.bytes.len = 0;
-    this.def.n = 0;
   }
 }
 
@@ -219,12 +302,10 @@ const MAX_DICT_BYTES = 4 << 20;
  * Strings that repeat (types, directions, sessions, response ids): dictionary-encoded. A row costs a map
  * look-up and an index, and the file stores each distinct value once per row group.
  */
-class DictColumn implements ColumnBuffer {
+class DictColumn extends FlatColumn {
   private readonly ids = new Map<string, number>();
   private readonly dict = new Bytes();
-  private idx = new Int32Array(1024);
-  private k = 0;
-  private readonly def = new Levels();
+  private readonly idx = new Ints(new Int32Array(1024));
 
   add(v: Value): void {
     if (typeof v !== 'string') {
@@ -241,61 +322,52 @@ class DictColumn implements ColumnBuffer {
       this.ids.set(v, i);
       this.dict.addByteArray(v);
     }
-    if (this.k === this.idx.length) {
-      const next = new Int32Array(this.idx.length * 2);
-      next.set(this.idx);
-      this.idx = next;
-    }
-    this.idx[this.k++] = i;
+    this.idx.push(i);
   }
 
-  get full(): boolean {
+  override get full(): boolean {
     return this.ids.size >= MAX_DICT || this.dict.len >= MAX_DICT_BYTES;
   }
 
   get size(): number {
-    return this.dict.len + this.k * 4 + this.def.n;
+    return this.idx.n * 2;
   }
 
-  encode(): Encoded {
-    const n = this.ids.size;
-    if (n === 0) return { slots: this.def.n, def: this.def.view(), maxDef: 1, rep: null, values: new Uint8Array(0), dict: null };
-    const width = Math.max(1, Math.ceil(Math.log2(n)));
-    const w = new ByteWriter(this.k * width / 8 + 64);
-    w.appendUint8(width);
-    writeRleBitPackedHybrid(w, this.idx.subarray(0, this.k), width);
-    return {
-      slots: this.def.n, def: this.def.view(), maxDef: 1, rep: null, values: w.getBytes(),
-      dict: { values: this.dict.view(), count: n },
-    };
+  override dictionary(): { values: Uint8Array; count: number } | null {
+    return this.ids.size ? { values: this.dict.view(), count: this.ids.size } : null;
   }
 
-  reset(): void {
+  /** The bit width of the indexes, then the indexes (RLE_DICTIONARY). A page of nulls only has no values. */
+  protected values(w: Bytes, from: number, to: number): void {
+    if (from === to) return;
+    const width = Math.max(1, Math.ceil(Math.log2(this.ids.size)));
+    w.reserve(1);
+    w.buf[w.len++] = width;
+    bitPack(w, this.idx.a, from, to, width);
+  }
+
+  protected clear(): void {
     this.ids.clear();
     this.dict.len = 0;
-    this.k = 0;
-    this.def.n = 0;
+    this.idx.n = 0;
   }
 }
 
 /**
  * A list of strings, as the three-level LIST of the Parquet spec: `optional group (LIST) { repeated group list
  * { required binary element (UTF8) } }`. Levels per slot: null list def 0; empty list def 1; an element def 2,
- * repetition 0 for a list's first element and 1 for the others.
+ * repetition 0 for a list's first element and 1 for the others. A row is never split across pages.
  */
 class ListColumn implements ColumnBuffer {
   private readonly bytes = new Bytes();
-  private readonly def = new Levels();
-  private readonly rep = new Levels();
+  private readonly def = u8();
+  private readonly rep = u8();
+  private readonly page = new Bytes();
+  readonly full = false;
 
   add(v: Value): void {
-    if (!Array.isArray(v)) {
-      this.def.push(0);
-      this.rep.push(0);
-      return;
-    }
-    if (v.length === 0) {
-      this.def.push(1);
+    if (!Array.isArray(v) || v.length === 0) {
+      this.def.push(Array.isArray(v) ? 1 : 0);
       this.rep.push(0);
       return;
     }
@@ -306,14 +378,38 @@ class ListColumn implements ColumnBuffer {
     }
   }
 
-  readonly full = false;
-
   get size(): number {
-    return this.bytes.len + 2 * this.def.n;
+    return this.bytes.len + this.def.n;
   }
 
-  encode(): Encoded {
-    return { slots: this.def.n, def: this.def.view(), maxDef: 2, rep: this.rep.view(), values: this.bytes.view(), dict: null };
+  dictionary(): null {
+    return null;
+  }
+
+  *pages(rows: number): Generator<PageBody> {
+    const per = rowsPerPage(rows, this.size);
+    const { a: def, n: slots } = this.def;
+    const rep = this.rep.a;
+    const b = this.bytes.buf;
+    let s = 0;
+    let at = 0;
+    while (s < slots) {
+      // The page's slots: `per` rows, each from a slot with repetition level 0 to the next.
+      let end = s;
+      let seen = 0;
+      let bytesEnd = at;
+      while (end < slots && (rep[end] !== 0 || seen++ < per)) {
+        if (def[end] === 2) bytesEnd += 4 + b.readUInt32LE(bytesEnd);
+        end++;
+      }
+      this.page.len = 0;
+      levels(this.page, rep, s, end, 1);
+      levels(this.page, def, s, end, 2);
+      this.page.append(b, at, bytesEnd);
+      yield { slots: end - s, body: this.page.view() };
+      s = end;
+      at = bytesEnd;
+    }
   }
 
   reset(): void {

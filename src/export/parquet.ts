@@ -5,17 +5,16 @@
  * never sees half a file.
  *
  * The Parquet structures (Thrift page headers and footer) and the Snappy compressor are hyparquet-writer's;
- * this module only lays values out fast, which the library's per-value path cannot do at the rate `rtev export`
+ * columns.ts only lays values out fast, which the library's per-value path cannot do at the rate `rtev export`
  * needs (README, "Choices we made").
  */
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import type { FileMetaData, PageHeader, RowGroup, SchemaElement } from 'hyparquet';
 import { ByteWriter } from 'hyparquet-writer/src/bytewriter.js';
 import { writePageHeader } from 'hyparquet-writer/src/datapage.js';
-import { writeRleBitPackedHybrid } from 'hyparquet-writer/src/encoding.js';
 import { writeMetadata } from 'hyparquet-writer/src/metadata.js';
 import { snappyCompress } from 'hyparquet-writer/src/snappy.js';
-import { columnBuffer, type ColumnBuffer, type ColumnType, type Encoded, type Value } from './columns.js';
+import { columnBuffer, type ColumnBuffer, type ColumnType, type Value } from './columns.js';
 
 export interface ColumnSpec {
   readonly name: string;
@@ -56,14 +55,6 @@ function schemaOf(c: ColumnSpec): SchemaElement[] {
 
 const physical = (t: ColumnType) => (t === 'int32' ? 'INT32' : t === 'double' ? 'DOUBLE' : t === 'boolean' ? 'BOOLEAN'
   : t === 'int64' || t === 'timestamp' ? 'INT64' : 'BYTE_ARRAY');
-
-/** Levels as the RLE/bit-packed hybrid, prefixed by their byte length (data page v1). */
-function levels(w: ByteWriter, values: Uint8Array, bitWidth: number): void {
-  const at = w.offset;
-  w.appendUint32(0);
-  const n = writeRleBitPackedHybrid(w, values, bitWidth);
-  w.view.setUint32(at, n, true);
-}
 
 export class ParquetWriter {
   private readonly fd: number;
@@ -136,7 +127,7 @@ export class ParquetWriter {
   private flush(): void {
     if (this.rows === 0) return;
     const start = this.offset;
-    const chunks = this.columns.map((c, i) => this.chunk(c, this.buffers[i]!.encode()));
+    const chunks = this.columns.map((c, i) => this.chunk(c, this.buffers[i]!, this.rows));
     let uncompressed = 0n;
     for (const c of chunks) uncompressed += c.meta_data!.total_uncompressed_size;
     this.groups.push({
@@ -148,33 +139,32 @@ export class ParquetWriter {
     for (const b of this.buffers) b.reset();
   }
 
-  /**
-   * One column chunk: a dictionary page when the column has one, then one data page (v1) of levels and values,
-   * each Snappy-compressed.
-   */
-  private chunk(c: ColumnSpec, e: Encoded) {
+  /** One column chunk: a dictionary page when the column has one, then its data pages (v1), each Snappy-compressed. */
+  private chunk(c: ColumnSpec, b: ColumnBuffer, rows: number) {
     const start = this.offset;
     let dictAt: bigint | undefined;
     let uncompressed = 0;
-    if (e.dict) {
+    const dict = b.dictionary();
+    if (dict) {
       dictAt = BigInt(this.offset);
-      uncompressed += this.page(e.dict.values, { type: 'DICTIONARY_PAGE', dictionary_page_header: { num_values: e.dict.count, encoding: 'PLAIN' } });
+      uncompressed += this.page(dict.values, { type: 'DICTIONARY_PAGE', dictionary_page_header: { num_values: dict.count, encoding: 'PLAIN' } });
     }
-    const lv = new ByteWriter(64 + (e.slots >> 2));
-    if (e.rep) levels(lv, e.rep, 1);
-    if (e.def) levels(lv, e.def, e.maxDef === 2 ? 2 : 1);
     const dataAt = this.offset;
-    const encoding = e.dict ? 'RLE_DICTIONARY' : 'PLAIN';
-    uncompressed += this.page(Buffer.concat([lv.getBytes(), e.values]), {
-      type: 'DATA_PAGE',
-      data_page_header: { num_values: e.slots, encoding, definition_level_encoding: 'RLE', repetition_level_encoding: 'RLE' },
-    });
+    const encoding = dict ? 'RLE_DICTIONARY' : 'PLAIN';
+    let slots = 0;
+    for (const p of b.pages(rows)) {
+      slots += p.slots;
+      uncompressed += this.page(p.body, {
+        type: 'DATA_PAGE',
+        data_page_header: { num_values: p.slots, encoding, definition_level_encoding: 'RLE', repetition_level_encoding: 'RLE' },
+      });
+    }
     return {
       file_offset: BigInt(start),
       meta_data: {
-        type: physical(c.type), encodings: e.dict ? ['PLAIN', 'RLE', 'RLE_DICTIONARY'] : ['PLAIN', 'RLE'], codec: 'SNAPPY',
+        type: physical(c.type), encodings: dict ? ['PLAIN', 'RLE', 'RLE_DICTIONARY'] : ['PLAIN', 'RLE'], codec: 'SNAPPY',
         path_in_schema: c.type === 'list' ? [c.name, 'list', 'element'] : [c.name],
-        num_values: BigInt(e.slots),
+        num_values: BigInt(slots),
         total_uncompressed_size: BigInt(uncompressed),
         total_compressed_size: BigInt(this.offset - start),
         data_page_offset: BigInt(dataAt),
