@@ -24,7 +24,7 @@ export async function duck(): Promise<Duck> {
       return r.getRowsJson().map((row) => Object.fromEntries(row.map((v, i) => [names[i], NUMERIC_STRINGS.has(ids[i]!) && v !== null ? Number(v) : v])));
     },
     async types(relation) {
-      const r = await conn.runAndReadAll(`DESCRIBE ${relation}`);
+      const r = await conn.runAndReadAll(`DESCRIBE SELECT * FROM ${relation}`);
       return Object.fromEntries(r.getRowObjectsJson().map((o) => [o.column_name as string, o.column_type as string]));
     },
     close() {

@@ -11,7 +11,19 @@ function jsonValue(v: Value | undefined, c: ColumnSpec): unknown {
   return v;
 }
 
-/** The same rows as a Parquet table, one JSON object per line (`--format jsonl`); written as `.tmp`, then renamed. */
+/**
+ * A JSON column's text as it goes into a line: the JSON itself (an object in the line, not a string holding
+ * one), re-serialised only when it spans lines (an event pretty-printed in a HAR or JSON array).
+ */
+function rawJson(v: string | Uint8Array): string {
+  const s = typeof v === 'string' ? v : Buffer.from(v.buffer, v.byteOffset, v.length).toString('utf8');
+  return s.includes('\n') || s.includes('\r') ? JSON.stringify(JSON.parse(s)) : s;
+}
+
+/**
+ * The same rows as a Parquet table, one JSON object per line (`--format jsonl`): the same keys, timestamps as
+ * ISO-8601 text, JSON columns as JSON. Written as `.tmp`, then renamed.
+ */
 export class JsonlWriter {
   private readonly fd: number;
   private pending = '';
@@ -27,9 +39,13 @@ export class JsonlWriter {
   }
 
   write(row: readonly Value[]): void {
-    const o: Record<string, unknown> = {};
-    this.columns.forEach((c, i) => (o[c.name] = jsonValue(row[i], c)));
-    this.pending += JSON.stringify(o) + '\n';
+    let line = '{';
+    this.columns.forEach((c, i) => {
+      const v = row[i];
+      const text = c.type === 'json' && (typeof v === 'string' || v instanceof Uint8Array) ? rawJson(v) : JSON.stringify(jsonValue(v, c));
+      line += (i ? ',' : '') + JSON.stringify(c.name) + ':' + text;
+    });
+    this.pending += line + '}\n';
     this.rows++;
     if (this.pending.length >= 1 << 20) this.flush();
   }
