@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableColumns } from '../src/export/exporter.js';
 import { TABLE_NAMES } from '../src/export/schema.js';
 import { duck, type Duck } from './duck.js';
-import { fixture, rtev, ROOT, tmp } from './helpers.js';
+import { fixture, rtev, rtevProcess, ROOT, tmp } from './helpers.js';
 
 const SAMPLE = join(ROOT, 'recordings', 'sample.jsonl');
 const BETA = fixture('real-beta-webrtc-session.jsonl');
@@ -170,6 +170,23 @@ describe('rtev export layouts', () => {
     expect(existsSync(join(dir, 'turns', `date=${day(SAMPLE)}`, 'part-1.parquet'))).toBe(true);
     const [n] = await db.rows(`SELECT count(*) AS n FROM read_parquet('${dir}/events/*/*.parquet', hive_partitioning = true)`);
     expect(n!.n).toBe(2 * (all.events + all.frames.text + all.frames.binary));
+  });
+
+  it('as a real process, compresses full row groups on a worker thread, and DuckDB reads every row back', async () => {
+    // 20 MB of small events: more than one row group, so the pages go through the compression worker.
+    const big = join(tmp(), 'events.jsonl');
+    execFileSync(process.execPath, [join(ROOT, 'bench', 'gen-capture.mjs'), '--no-audio', '--mb', '20', '--out', big]);
+    const dir = join(tmp(), 'out');
+    const r = await rtevProcess(['export', big, '-o', dir]);
+    expect(r.code, r.stderr).toBe(0);
+    const stats = JSON.parse(await json(['stats', '--json', big]));
+    const groups = await db.rows(`SELECT count(DISTINCT row_group_id) AS n FROM parquet_metadata('${dir}/events.parquet')`);
+    expect(groups[0]!.n).toBeGreaterThan(1);
+    const rows = await db.rows(`SELECT type, count(*) AS n, sum(bytes) AS bytes, count(json) AS json FROM '${dir}/events.parquet' GROUP BY type`);
+    expect(Object.fromEntries(rows.map((x) => [x.type, x.n]))).toEqual({ ...stats.types });
+    expect(rows.reduce((a, x) => a + x.json, 0)).toBe(stats.events);
+    const [s] = await db.rows(`SELECT turns, input_tokens, cost_usd FROM '${dir}/sessions.parquet'`);
+    expect(s).toEqual({ turns: stats.turns.total, input_tokens: stats.usage.input_tokens, cost_usd: stats.cost_usd.total });
   });
 
   it('refuses a folder that holds tables without --force or --append, and --append needs the same layout', async () => {

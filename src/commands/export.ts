@@ -63,12 +63,13 @@ export async function exportCaptures(sources: string[], o: ExportOptions, ctx: C
   try {
     folder = new ExportFolder(folderOptions);
     const exporter = new Exporter(folder, { ...setup, json });
-    const run = await visitFrames(files, ctx, o, (f) => exporter.add(f));
+    const out = folder;
+    const run = await visitFrames(files, ctx, o, (f) => exporter.add(f), undefined, () => out.drain());
     exporter.finish();
-    folder.close();
+    await folder.close();
     return { code: run.code === EXIT.ok ? code : run.code, sessions: exporter.counts.sessions, rows: folder.rows, files: folder.files };
   } catch (e) {
-    folder?.abort();
+    await folder?.abort();
     const err = e as NodeJS.ErrnoException;
     if (!err.code || !err.syscall) throw e;
     // The file system said no (a full disk, no permission): one line, and the partial files are gone.

@@ -25,6 +25,8 @@ export async function visitFrames(
   sources: string[], ctx: Ctx, flags: ReadFlags, visit: (f: Frame) => boolean | void,
   /** Drop lines by type before frames are made (filter's raw output, stats): see compileTypePrefilter. */
   keepTag?: (tag: Tag) => boolean,
+  /** Awaited after each batch, like stdout's back-pressure (export waits for its compression to keep up). */
+  afterBatch?: () => Promise<void>,
 ): Promise<ReadRun> {
   const report = new MalformedReport((line) => ctx.say(line));
   let code: number = EXIT.ok;
@@ -36,6 +38,7 @@ export async function visitFrames(
   outer: for await (const batch of readFrames(sources, { stdin: ctx.io.stdin, report, onSourceError, keepTag, protocol: flags.protocol })) {
     for (const f of batch) if (visit(f) === false) break outer;
     await ctx.out.maybeFlush();
+    if (afterBatch) await afterBatch();
     if (ctx.out.closed) break;
   }
   report.finish();

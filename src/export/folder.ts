@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Value } from './columns.js';
 import { JsonlWriter } from './jsonl.js';
+import { makeCompressor, type Compressor } from './compress.js';
 import { ParquetWriter, type ColumnSpec, type ParquetOptions } from './parquet.js';
 import { TABLE_NAMES, type TableName } from './schema.js';
 
@@ -28,7 +29,7 @@ interface TableWriter {
   readonly path: string;
   readonly count: number;
   write(row: readonly Value[]): void;
-  close(): void;
+  close(): void | Promise<void>;
   abort(): void;
 }
 
@@ -81,6 +82,10 @@ export class ExportFolder {
   /** The files written, per table. */
   readonly files: Record<TableName, string[]> = { events: [], responses: [], turns: [], sessions: [] };
   readonly rows: Record<TableName, number> = { events: 0, responses: 0, turns: 0, sessions: 0 };
+  /** Made when a first row group fills up: small exports never start a worker. */
+  private compressor: Compressor | null = null;
+  /** Files closed to make room for other partitions, still being written. */
+  private closing: Promise<void>[] = [];
 
   constructor(private readonly o: FolderOptions) {
     if (o.mode === 'force') {
@@ -98,20 +103,32 @@ export class ExportFolder {
     this.rows[table]++;
   }
 
+  /** Wait while more than two row groups are being compressed: memory stays bounded. */
+  async drain(): Promise<void> {
+    await this.compressor?.wait(2);
+  }
+
   /** Close every file. */
-  close(): void {
+  async close(): Promise<void> {
     for (const [table, m] of this.open) for (const w of m.values()) this.finish(table, w);
     this.open.clear();
+    try {
+      await Promise.all(this.closing);
+    } finally {
+      await this.compressor?.close();
+    }
   }
 
   /** Remove what this run wrote so far (the files it finished stay). */
-  abort(): void {
+  async abort(): Promise<void> {
     for (const m of this.open.values()) for (const w of m.values()) w.abort();
     this.open.clear();
+    await Promise.allSettled(this.closing);
+    await this.compressor?.close();
   }
 
   private finish(table: TableName, w: TableWriter): void {
-    w.close();
+    this.closing.push(Promise.resolve(w.close()));
     this.files[table].push(w.path);
   }
 
@@ -126,7 +143,8 @@ export class ExportFolder {
     }
     const path = this.o.partition ? this.partPath(table, date) : this.plainPath(table);
     const cols = this.o.columns[table];
-    w = this.o.format === 'parquet' ? new ParquetWriter(path, cols, this.o.parquet) : new JsonlWriter(path, cols);
+    const compressor = () => (this.compressor ??= makeCompressor());
+    w = this.o.format === 'parquet' ? new ParquetWriter(path, cols, { ...this.o.parquet, compressor }) : new JsonlWriter(path, cols);
     open.set(date, w);
     return w;
   }

@@ -1,7 +1,7 @@
 /**
  * A streaming Parquet file writer: rows go into column buffers (columns.ts); every `maxRows` rows or `maxBytes`
- * bytes they are encoded, compressed (Snappy) and written to disk as one row group, so memory stays flat
- * whatever the size of the table. The file is written as `<path>.tmp` and renamed when closed, so a reader
+ * bytes they are laid out in pages, compressed (Snappy, by compress.ts) and written to disk as one row group, so
+ * memory stays flat whatever the size of the table. The file is written as `<path>.tmp` and renamed when closed, so a reader
  * never sees half a file.
  *
  * The Parquet structures (Thrift page headers and footer) and the Snappy compressor are hyparquet-writer's;
@@ -13,8 +13,8 @@ import type { FileMetaData, PageHeader, RowGroup, SchemaElement } from 'hyparque
 import { ByteWriter } from 'hyparquet-writer/src/bytewriter.js';
 import { writePageHeader } from 'hyparquet-writer/src/datapage.js';
 import { writeMetadata } from 'hyparquet-writer/src/metadata.js';
-import { snappyCompress } from 'hyparquet-writer/src/snappy.js';
 import { columnBuffer, type ColumnBuffer, type ColumnType, type Value } from './columns.js';
+import { INLINE, type Compressor } from './compress.js';
 
 export interface ColumnSpec {
   readonly name: string;
@@ -24,8 +24,10 @@ export interface ColumnSpec {
 export interface ParquetOptions {
   /** Rows per row group at most (default 65,536). */
   maxRows?: number;
-  /** Buffered bytes per row group at most (default 32 MiB). */
+  /** Buffered bytes per row group at most (default 16 MiB). */
   maxBytes?: number;
+  /** Who compresses the pages of a full row group (default: this thread); made on first use. */
+  compressor?: () => Compressor;
   /** `created_by` in the footer. */
   createdBy?: string;
 }
@@ -56,6 +58,13 @@ function schemaOf(c: ColumnSpec): SchemaElement[] {
 const physical = (t: ColumnType) => (t === 'int32' ? 'INT32' : t === 'double' ? 'DOUBLE' : t === 'boolean' ? 'BOOLEAN'
   : t === 'int64' || t === 'timestamp' ? 'INT64' : 'BYTE_ARRAY');
 
+/** A column chunk laid out, waiting for its pages to be compressed: how many pages, and their level slots. */
+interface Chunk {
+  column: ColumnSpec;
+  dict: number | null;
+  slots: number[];
+}
+
 export class ParquetWriter {
   private readonly fd: number;
   private readonly buffers: ColumnBuffer[];
@@ -66,10 +75,13 @@ export class ParquetWriter {
   private total = 0;
   private offset = 0;
   private closed = false;
+  /** Row groups are written in order, each once its pages are compressed. */
+  private tail: Promise<void> = Promise.resolve();
+  private error: Error | null = null;
 
   constructor(readonly path: string, private readonly columns: readonly ColumnSpec[], private readonly o: ParquetOptions = {}) {
     this.maxRows = o.maxRows ?? 65536;
-    this.maxBytes = o.maxBytes ?? 32 << 20;
+    this.maxBytes = o.maxBytes ?? 16 << 20;
     this.buffers = columns.map((c) => columnBuffer(c.type));
     this.fd = openSync(path + '.tmp', 'w');
     this.put(Buffer.from('PAR1'));
@@ -82,15 +94,18 @@ export class ParquetWriter {
 
   /** One row: its values in the order of the columns. */
   write(row: readonly Value[]): void {
+    if (this.error) throw this.error;
     const b = this.buffers;
     for (let i = 0; i < b.length; i++) b[i]!.add(row[i] ?? null);
-    if (++this.rows >= this.maxRows || (this.rows & 255) === 0 && this.mustFlush()) this.flush();
+    if (++this.rows >= this.maxRows || (this.rows & 255) === 0 && this.mustFlush()) this.flush(this.o.compressor?.() ?? INLINE);
   }
 
-  /** Write the last row group and the footer; the file takes its name. */
-  close(): void {
+  /** Write the last row group (compressed here: nothing is left to overlap with) and the footer; the file takes its name. */
+  async close(): Promise<void> {
     if (this.closed) return;
-    this.flush();
+    this.flush(INLINE);
+    await this.tail;
+    if (this.error) throw this.error;
     const schema: SchemaElement[] = [{ name: 'schema', num_children: this.columns.length }, ...this.columns.flatMap(schemaOf)];
     const meta: FileMetaData = {
       version: 1, schema, num_rows: BigInt(this.total), row_groups: this.groups, metadata_length: 0,
@@ -124,47 +139,73 @@ export class ParquetWriter {
     return n >= this.maxBytes;
   }
 
-  private flush(): void {
-    if (this.rows === 0) return;
-    const start = this.offset;
-    const chunks = this.columns.map((c, i) => this.chunk(c, this.buffers[i]!, this.rows));
-    let uncompressed = 0n;
-    for (const c of chunks) uncompressed += c.meta_data!.total_uncompressed_size;
-    this.groups.push({
-      columns: chunks, num_rows: BigInt(this.rows), total_byte_size: uncompressed,
-      file_offset: BigInt(start), total_compressed_size: BigInt(this.offset - start),
+  /**
+   * End the row group: lay out every column's pages (copies, as the buffers are reused), hand them to the
+   * compressor, and queue the writing of the compressed pages after the row groups before.
+   */
+  private flush(compressor: Compressor): void {
+    const rows = this.rows;
+    if (rows === 0) return;
+    const raw: Uint8Array[] = [];
+    const chunks: Chunk[] = this.columns.map((column, i) => {
+      const b = this.buffers[i]!;
+      const d = b.dictionary();
+      if (d) raw.push(new Uint8Array(d.values)); // copies (a Buffer's slice would not)
+      const slots: number[] = [];
+      for (const p of b.pages(rows)) {
+        raw.push(new Uint8Array(p.body));
+        slots.push(p.slots);
+      }
+      return { column, dict: d ? d.count : null, slots };
     });
-    this.total += this.rows;
+    this.total += rows;
     this.rows = 0;
     for (const b of this.buffers) b.reset();
+    const sizes = raw.map((r) => r.length); // before compress(): a worker takes the buffers over
+    const packed = compressor.compress(raw);
+    this.tail = this.tail.then(async () => {
+      if (!this.error) this.writeGroup(chunks, sizes, await packed, rows);
+    }).catch((e) => {
+      this.error ??= e as Error;
+    });
   }
 
-  /** One column chunk: a dictionary page when the column has one, then its data pages (v1), each Snappy-compressed. */
-  private chunk(c: ColumnSpec, b: ColumnBuffer, rows: number) {
+  private writeGroup(chunks: Chunk[], sizes: number[], packed: Uint8Array[], rows: number): void {
+    const start = this.offset;
+    let k = 0;
+    const columns = chunks.map((c) => this.chunk(c, () => [sizes[k]!, packed[k++]!]));
+    let uncompressed = 0n;
+    for (const c of columns) uncompressed += c.meta_data!.total_uncompressed_size;
+    this.groups.push({
+      columns, num_rows: BigInt(rows), total_byte_size: uncompressed,
+      file_offset: BigInt(start), total_compressed_size: BigInt(this.offset - start),
+    });
+  }
+
+  /** One column chunk: a dictionary page when the column has one, then its data pages (v1). */
+  private chunk(c: Chunk, next: () => [number, Uint8Array]) {
     const start = this.offset;
     let dictAt: bigint | undefined;
     let uncompressed = 0;
-    const dict = b.dictionary();
-    if (dict) {
+    if (c.dict !== null) {
       dictAt = BigInt(this.offset);
-      uncompressed += this.page(dict.values, { type: 'DICTIONARY_PAGE', dictionary_page_header: { num_values: dict.count, encoding: 'PLAIN' } });
+      uncompressed += this.page(next(), { type: 'DICTIONARY_PAGE', dictionary_page_header: { num_values: c.dict, encoding: 'PLAIN' } });
     }
     const dataAt = this.offset;
-    const encoding = dict ? 'RLE_DICTIONARY' : 'PLAIN';
-    let slots = 0;
-    for (const p of b.pages(rows)) {
-      slots += p.slots;
-      uncompressed += this.page(p.body, {
+    const encoding = c.dict !== null ? 'RLE_DICTIONARY' : 'PLAIN';
+    for (const slots of c.slots) {
+      uncompressed += this.page(next(), {
         type: 'DATA_PAGE',
-        data_page_header: { num_values: p.slots, encoding, definition_level_encoding: 'RLE', repetition_level_encoding: 'RLE' },
+        data_page_header: { num_values: slots, encoding, definition_level_encoding: 'RLE', repetition_level_encoding: 'RLE' },
       });
     }
+    const name = c.column.name;
     return {
       file_offset: BigInt(start),
       meta_data: {
-        type: physical(c.type), encodings: dict ? ['PLAIN', 'RLE', 'RLE_DICTIONARY'] : ['PLAIN', 'RLE'], codec: 'SNAPPY',
-        path_in_schema: c.type === 'list' ? [c.name, 'list', 'element'] : [c.name],
-        num_values: BigInt(slots),
+        type: physical(c.column.type), encodings: c.dict !== null ? ['PLAIN', 'RLE', 'RLE_DICTIONARY'] : ['PLAIN', 'RLE'], codec: 'SNAPPY',
+        path_in_schema: c.column.type === 'list' ? [name, 'list', 'element'] : [name],
+        num_values: BigInt(c.slots.reduce((a, n) => a + n, 0)),
         total_uncompressed_size: BigInt(uncompressed),
         total_compressed_size: BigInt(this.offset - start),
         data_page_offset: BigInt(dataAt),
@@ -173,14 +214,13 @@ export class ParquetWriter {
     } as RowGroup['columns'][number];
   }
 
-  /** Write one page: its header, then its bytes compressed. Returns its uncompressed size with the header. */
-  private page(raw: Uint8Array, header: Omit<PageHeader, 'uncompressed_page_size' | 'compressed_page_size'>): number {
-    const packed = snappyCompress(raw);
+  /** Write one compressed page after its header. Returns its uncompressed size with the header. */
+  private page([size, packed]: [number, Uint8Array], header: Omit<PageHeader, 'uncompressed_page_size' | 'compressed_page_size'>): number {
     const head = new ByteWriter(64);
-    writePageHeader(head, { ...header, uncompressed_page_size: raw.length, compressed_page_size: packed.length } as PageHeader);
+    writePageHeader(head, { ...header, uncompressed_page_size: size, compressed_page_size: packed.length } as PageHeader);
     this.put(head.getBytes());
     this.put(packed);
-    return head.offset + raw.length;
+    return head.offset + size;
   }
 
   private put(bytes: Uint8Array): void {
