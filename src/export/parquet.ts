@@ -58,6 +58,13 @@ function schemaOf(c: ColumnSpec): SchemaElement[] {
 const physical = (t: ColumnType) => (t === 'int32' ? 'INT32' : t === 'double' ? 'DOUBLE' : t === 'boolean' ? 'BOOLEAN'
   : t === 'int64' || t === 'timestamp' ? 'INT64' : 'BYTE_ARRAY');
 
+/** A copy in memory of its own (a Buffer's slice would share it; `new Uint8Array(buffer)` copies byte by byte). */
+function copy(b: Uint8Array): Uint8Array {
+  const c = new Uint8Array(b.length);
+  c.set(b);
+  return c;
+}
+
 /** A column chunk laid out, waiting for its pages to be compressed: how many pages, and their level slots. */
 interface Chunk {
   column: ColumnSpec;
@@ -150,10 +157,10 @@ export class ParquetWriter {
     const chunks: Chunk[] = this.columns.map((column, i) => {
       const b = this.buffers[i]!;
       const d = b.dictionary();
-      if (d) raw.push(new Uint8Array(d.values)); // copies (a Buffer's slice would not)
+      if (d) raw.push(copy(d.values));
       const slots: number[] = [];
       for (const p of b.pages(rows)) {
-        raw.push(new Uint8Array(p.body));
+        raw.push(copy(p.body));
         slots.push(p.slots);
       }
       return { column, dict: d ? d.count : null, slots };
