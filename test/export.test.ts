@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableColumns } from '../src/export/exporter.js';
 import { TABLE_NAMES } from '../src/export/schema.js';
+import { SCHEMA_TABLES, schemaMarkdown } from '../src/export/schema-doc.js';
 import { duck, type Duck } from './duck.js';
 import { fixture, rtev, rtevProcess, ROOT, tmp } from './helpers.js';
 
@@ -138,6 +139,13 @@ describe.each([['the bundled sample', SAMPLE], ['the real beta WebRTC session', 
     for (const t of TABLE_NAMES) {
       expect(await db.rows(`SELECT DISTINCT session_id FROM ${table(t)}`), t).toEqual(t === 'events' || (await db.rows(`SELECT 1 FROM ${table(t)} LIMIT 1`)).length ? [{ session_id: s.session_id }] : []);
     }
+  });
+});
+
+describe('rtev export documentation', () => {
+  it('lists every column of every table in the README, with its type and meaning, as the code defines them', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    for (const t of SCHEMA_TABLES) expect(readme, t.name).toContain(schemaMarkdown(t));
   });
 });
 

@@ -1,6 +1,6 @@
 // rtev sql: queries on the embedded DuckDB give the counts that stats --json gives of the same captures.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -83,6 +83,31 @@ describe('rtev sql', () => {
     const r = await rtevProcess(['sql', '--csv', 'CREATE TABLE x AS SELECT count(*) AS n FROM events; SELECT n * 2 AS twice FROM x', SAMPLE]);
     expect(r).toMatchObject({ code: 0, stderr: '' });
     expect(r.stdout).toBe(`twice\r\n${2 * 768}\r\n`);
+  });
+});
+
+describe('rtev sql without DuckDB', () => {
+  it('says so in one line, naming the install command, and exit 1; export still works', async () => {
+    // An install of rtev whose optional DuckDB is absent: the built CLI with its other dependencies only.
+    const app = tmp();
+    cpSync(join(ROOT, 'dist'), join(app, 'dist'), { recursive: true, filter: (f) => !f.endsWith('/rtev') && !f.endsWith('.cjs') });
+    cpSync(join(ROOT, 'bin'), join(app, 'bin'), { recursive: true });
+    cpSync(join(ROOT, 'package.json'), join(app, 'package.json'));
+    mkdirSync(join(app, 'node_modules'));
+    for (const dep of ['chalk', 'commander', 'ws', 'hyparquet-writer', 'hyparquet']) symlinkSync(join(ROOT, 'node_modules', dep), join(app, 'node_modules', dep));
+    const run = (args: string[]) => new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [join(app, 'bin', 'rtev'), ...args], { cwd: app, env: { PATH: process.env.PATH ?? '', TZ: 'UTC' } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c) => (stdout += c));
+      child.stderr.on('data', (c) => (stderr += c));
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+    const r = await run(['sql', 'SELECT 1', SAMPLE]);
+    expect(r).toEqual({ code: 1, stdout: '', stderr: "rtev: sql needs DuckDB's native package, which cannot be loaded here; install it with: npm install @duckdb/node-api\n" });
+    const e = await run(['export', SAMPLE, '-o', join(app, 'out')]);
+    expect(e.code, e.stderr).toBe(0);
+    expect(readdirSync(join(app, 'out')).sort()).toEqual(['events.parquet', 'responses.parquet', 'sessions.parquet', 'turns.parquet']);
   });
 });
 
