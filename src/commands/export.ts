@@ -2,7 +2,6 @@ import { escapeControls } from '../format/escape.js';
 import { Exporter, tableColumns } from '../export/exporter.js';
 import { ExportFolder, refusal, type Format, type Mode } from '../export/folder.js';
 import { TABLE_NAMES, type TableName } from '../export/schema.js';
-import { expandSource } from '../sources/folders.js';
 import { version } from '../cli/shared.js';
 import { EXIT, type Ctx } from './context.js';
 import { diagnosisSetup, type DiagnosisOptions } from './diagnosis-options.js';
@@ -38,16 +37,6 @@ export async function exportCaptures(sources: string[], o: ExportOptions, ctx: C
   }
   const setup = diagnosisSetup(o, ctx);
   if (!setup) return USAGE;
-  const files: string[] = [];
-  let code: number = EXIT.ok;
-  for (const spec of sources.length ? sources : ['-']) {
-    const found = expandSource(spec);
-    if (!found.length) {
-      ctx.say(`rtev: ${escapeControls(spec)}: a folder with no captures (.jsonl, .json, .har, optionally .gz)`);
-      code = EXIT.failure;
-    }
-    files.push(...found);
-  }
   const json = o.json !== false;
   const mode: Mode = o.force ? 'force' : o.append ? 'append' : 'new';
   const folderOptions = {
@@ -64,10 +53,11 @@ export async function exportCaptures(sources: string[], o: ExportOptions, ctx: C
     folder = new ExportFolder(folderOptions);
     const exporter = new Exporter(folder, { ...setup, json });
     const out = folder;
-    const run = await visitFrames(files, ctx, o, (f) => exporter.add(f), undefined, () => out.drain());
+    // A folder SOURCE stands for every capture in it: the readers expand it (and name an empty one).
+    const run = await visitFrames(sources, ctx, o, (f) => exporter.add(f), undefined, () => out.drain());
     exporter.finish();
     await folder.close();
-    return { code: run.code === EXIT.ok ? code : run.code, sessions: exporter.counts.sessions, rows: folder.rows, files: folder.files };
+    return { code: run.code, sessions: exporter.counts.sessions, rows: folder.rows, files: folder.files };
   } catch (e) {
     await folder?.abort();
     const err = e as NodeJS.ErrnoException;
