@@ -44,7 +44,7 @@ describe('ParquetWriter', () => {
     expect(existsSync(path + '.tmp')).toBe(false);
     const db = await duck();
     const meta = await db.rows(`SELECT count(DISTINCT row_group_id) AS groups, max(num_values) AS most FROM parquet_metadata('${path}')`);
-    expect(meta[0]!.groups).toBe(4);
+    expect(meta[0]!.groups).toBeGreaterThanOrEqual(4); // 9,000 rows each, or fewer when 8 MiB comes first
     const pages = await db.rows(`SELECT count(*) AS pages FROM parquet_metadata('${path}')`);
     expect(pages[0]!.pages).toBeGreaterThan(0);
     const types = await db.types(`'${path}'`);
@@ -72,9 +72,9 @@ describe('ParquetWriter', () => {
     const empty = join(dir, 'empty.parquet');
     await new ParquetWriter(empty, COLUMNS).close();
     const db = await duck();
-    // 40 MB over three row groups (the 16 MiB bound), each column chunk in pages of about 1 MiB.
+    // 40 MB over five row groups (the 8 MiB bound), each column chunk in pages of about 1 MiB.
     const m = await db.rows(`SELECT count(*) AS chunks, sum(total_uncompressed_size) AS size FROM parquet_metadata('${big}') WHERE path_in_schema = 'j'`);
-    expect(m[0]!.chunks).toBe(3);
+    expect(m[0]!.chunks).toBe(5);
     expect(m[0]!.size).toBeGreaterThan(20_000_000);
     const back = await db.rows(`SELECT count(*) AS n, sum(len(j)) AS bytes, sum(len(f)) AS items, max(f[2]::INT) AS last FROM '${big}'`);
     expect(back[0]).toEqual({ n: 20000, bytes: 20000 * (long.length + 13) + [...Array(20000).keys()].reduce((a, k) => a + String(k).length, 0), items: 40000, last: 19999 });

@@ -1,6 +1,6 @@
 /**
  * Snappy compression of a row group's pages, off the main thread when it can be: while a worker compresses one
- * row group, the main thread reads and lays out the next (on two cores, compression costs no wall time). In the
+ * row group, the main thread reads and lays out the next (on two free cores, compression costs no wall time). In the
  * single executable, which cannot start a worker from a file, pages are compressed in place.
  */
 import { existsSync } from 'node:fs';

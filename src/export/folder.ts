@@ -103,9 +103,9 @@ export class ExportFolder {
     this.rows[table]++;
   }
 
-  /** Wait while more than two row groups are being compressed: memory stays bounded. */
+  /** Wait while a row group is still being compressed: memory stays bounded however fast frames come. */
   async drain(): Promise<void> {
-    await this.compressor?.wait(2);
+    await this.compressor?.wait(1);
   }
 
   /** Close every file. */
