@@ -24,7 +24,7 @@ export interface ColumnSpec {
 export interface ParquetOptions {
   /** Rows per row group at most (default 65,536). */
   maxRows?: number;
-  /** Buffered bytes per row group at most (default 8 MiB). */
+  /** Buffered bytes per row group at most (default 4 MiB: memory, not the engines reading the files, sets it). */
   maxBytes?: number;
   /** Who compresses the pages of a full row group (default: this thread); made on first use. */
   compressor?: () => Compressor;
@@ -88,7 +88,7 @@ export class ParquetWriter {
 
   constructor(readonly path: string, private readonly columns: readonly ColumnSpec[], private readonly o: ParquetOptions = {}) {
     this.maxRows = o.maxRows ?? 65536;
-    this.maxBytes = o.maxBytes ?? 8 << 20;
+    this.maxBytes = o.maxBytes ?? 4 << 20;
     this.buffers = columns.map((c) => columnBuffer(c.type));
     this.fd = openSync(path + '.tmp', 'w');
     this.put(Buffer.from('PAR1'));
