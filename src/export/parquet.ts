@@ -14,7 +14,7 @@ import { ByteWriter } from 'hyparquet-writer/src/bytewriter.js';
 import { writePageHeader } from 'hyparquet-writer/src/datapage.js';
 import { writeMetadata } from 'hyparquet-writer/src/metadata.js';
 import { columnBuffer, type ColumnBuffer, type ColumnType, type Value } from './columns.js';
-import { INLINE, type Compressor } from './compress.js';
+import { inlineCompressor, type Compressor } from './compress.js';
 
 export interface ColumnSpec {
   readonly name: string;
@@ -58,11 +58,11 @@ function schemaOf(c: ColumnSpec): SchemaElement[] {
 const physical = (t: ColumnType) => (t === 'int32' ? 'INT32' : t === 'double' ? 'DOUBLE' : t === 'boolean' ? 'BOOLEAN'
   : t === 'int64' || t === 'timestamp' ? 'INT64' : 'BYTE_ARRAY');
 
-/** A copy in memory of its own (a Buffer's slice would share it; `new Uint8Array(buffer)` copies byte by byte). */
-function copy(b: Uint8Array): Uint8Array {
-  const c = new Uint8Array(b.length);
-  c.set(b);
-  return c;
+/** A page's copy, for the compressor (the column's buffers are reused for the next row group). */
+function copyTo(c: Compressor, b: Uint8Array): Uint8Array {
+  const out = c.buffer(b.length);
+  out.set(b);
+  return out;
 }
 
 /** A column chunk laid out, waiting for its pages to be compressed: how many pages, and their level slots. */
@@ -85,6 +85,8 @@ export class ParquetWriter {
   /** Row groups are written in order, each once its pages are compressed. */
   private tail: Promise<void> = Promise.resolve();
   private error: Error | null = null;
+  /** Compresses the last row group, and every one without a worker. */
+  private readonly inline = inlineCompressor();
 
   constructor(readonly path: string, private readonly columns: readonly ColumnSpec[], private readonly o: ParquetOptions = {}) {
     this.maxRows = o.maxRows ?? 65536;
@@ -104,13 +106,13 @@ export class ParquetWriter {
     if (this.error) throw this.error;
     const b = this.buffers;
     for (let i = 0; i < b.length; i++) b[i]!.add(row[i] ?? null);
-    if (++this.rows >= this.maxRows || (this.rows & 255) === 0 && this.mustFlush()) this.flush(this.o.compressor?.() ?? INLINE);
+    if (++this.rows >= this.maxRows || (this.rows & 255) === 0 && this.mustFlush()) this.flush(this.o.compressor?.() ?? this.inline);
   }
 
   /** Write the last row group (compressed here: nothing is left to overlap with) and the footer; the file takes its name. */
   async close(): Promise<void> {
     if (this.closed) return;
-    this.flush(INLINE);
+    this.flush(this.inline);
     await this.tail;
     if (this.error) throw this.error;
     const schema: SchemaElement[] = [{ name: 'schema', num_children: this.columns.length }, ...this.columns.flatMap(schemaOf)];
@@ -157,10 +159,10 @@ export class ParquetWriter {
     const chunks: Chunk[] = this.columns.map((column, i) => {
       const b = this.buffers[i]!;
       const d = b.dictionary();
-      if (d) raw.push(copy(d.values));
+      if (d) raw.push(copyTo(compressor, d.values));
       const slots: number[] = [];
       for (const p of b.pages(rows)) {
-        raw.push(copy(p.body));
+        raw.push(copyTo(compressor, p.body));
         slots.push(p.slots);
       }
       return { column, dict: d ? d.count : null, slots };
