@@ -18,7 +18,8 @@ export function fleetCommands(program: Command, r: Runner): void {
     .option('--prices <file>', PRICES)
     .addHelpText('after', `
 Tables and columns: README, "rtev export". A folder that already holds tables is
-refused unless --append or --force says what to do with them.${HELP_FOOTER}`)
+refused (exit 1) unless --append or --force says what to do with them.
+${HELP_FOOTER}`)
     .action(act(r, async (ctx, sources: string[], opts) => (await import('../commands/export.js')).runExport(sources, opts, ctx)));
 
   withReadFlags(program.command('sql')
@@ -34,10 +35,11 @@ refused unless --append or --force says what to do with them.${HELP_FOOTER}`)
     .addHelpText('after', `
 Examples:
   rtev sql "select type, count(*) from events group by 1 order by 2 desc" recordings/
-  rtev sql --from out "select model, quantile_cont(first_audio_ms, 0.95) from turns join sessions using (session_id) group by 1"
+  rtev sql --from out "select model, quantile_disc(first_audio_ms, 0.95) from turns join sessions using (session_id) group by 1"
 
 Times are TIMESTAMP WITH TIME ZONE, shown in UTC. DuckDB is an optional dependency
-(${'npm install @duckdb/node-api'}).${HELP_FOOTER}`)
+(npm install @duckdb/node-api); without it, rtev sql says so and exits 1.
+${HELP_FOOTER}`)
     .action(async (query: string, sources: string[], opts) => {
       const { makeCtx } = await import('./shared.js');
       r.code = await (await import('../commands/sql.js')).runSql(query, sources, opts, await makeCtx(r.io, opts.color));
