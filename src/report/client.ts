@@ -176,7 +176,7 @@ export function client(): void {
 
     const legend = el('span', { class: 'legend' },
       ...[['var(--user)', 'user speech'], ['var(--assistant)', 'assistant audio (heard)'], ['var(--unheard)', 'generated, not heard'],
-        ['var(--ok)', 'response completed'], ['var(--warn)', 'cancelled / slow'], ['var(--err)', 'failed / error'], ['var(--tool)', 'tool call']]
+        ['var(--resp)', 'response completed'], ['var(--warn)', 'cancelled / slow'], ['var(--err)', 'failed / error'], ['var(--tool)', 'tool call']]
         .map(([c, l]) => { const i = el('i'); i.style.background = c!; return el('span', null, i, l!); }));
     const zoom = (f: number) => { const mid = (v0 + v1) / 2; const w = Math.max(50, (v1 - v0) * f); v0 = mid - w / 2; v1 = mid + w / 2; draw(); };
     const bIn = el('button', { type: 'button', title: 'zoom in' }, '+');
@@ -462,7 +462,8 @@ export function client(): void {
       const line = (who: string, cls: string, ...kids: Kid[]) => block.append(el('div', { class: 't-line' }, el('span', { class: `t-who ${cls}` }, who), ...kids));
       if (tr.user !== null) line('user', 'user', tr.user);
       for (const r of tr.replies) {
-        line('assistant', 'assistant',
+        // A reply that only called a tool has nothing to say: its tool call line is enough.
+        if (r.how || r.heard || r.rest || !r.calls.length) line('assistant', 'assistant',
           r.how ? el('span', { class: `t-how${r.status === 'failed' ? ' failed' : ''}` }, r.how) : null,
           r.heard, r.rest ? ' ✂ ' : null, r.rest ? el('span', { class: 't-unheard', title: 'said but never heard: the user interrupted' }, r.rest) : null);
         for (const c of r.calls) line('tool call', 'tool', el('code', null, `${c.name}(${c.args})`), c.output === null ? ' (no output)' : ' → ', c.output === null ? null : el('code', null, c.output));

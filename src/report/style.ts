@@ -1,19 +1,22 @@
+/** The light palette: the default, and what paper gets. */
+const LIGHT = `  --bg: #ffffff; --fg: #1f2328; --muted: #656d76; --border: #d0d7de; --panel: #f6f8fa; --hover: #eef2f6;
+  --accent: #0969da; --sel: #ddf4ff; --sel-border: #54aeff;
+  --user: #1a7f37; --user-bg: #dafbe1; --assistant: #0969da; --assistant-bg: #ddf4ff; --unheard: #9aa4ae;
+  --ok: #1a7f37; --resp: #8c959f; --warn: #9a6700; --warn-bg: #fff8c5; --err: #cf222e; --err-bg: #ffebe9; --tool: #8250df; --tool-bg: #fbefff;
+  --mono: ui-monospace, SFMono-Regular, "SF Mono", Menlo, Consolas, "Liberation Mono", monospace;`;
+
 /** The page's style: a plain developer-tool look, light and dark, readable on paper. */
 export const STYLE = `
 :root {
   color-scheme: light dark;
-  --bg: #ffffff; --fg: #1f2328; --muted: #656d76; --border: #d0d7de; --panel: #f6f8fa; --hover: #eef2f6;
-  --accent: #0969da; --sel: #ddf4ff; --sel-border: #54aeff;
-  --user: #1a7f37; --user-bg: #dafbe1; --assistant: #0969da; --assistant-bg: #ddf4ff; --unheard: #9aa4ae;
-  --ok: #1a7f37; --warn: #9a6700; --warn-bg: #fff8c5; --err: #cf222e; --err-bg: #ffebe9; --tool: #8250df; --tool-bg: #fbefff;
-  --mono: ui-monospace, SFMono-Regular, "SF Mono", Menlo, Consolas, "Liberation Mono", monospace;
+${LIGHT}
 }
 @media (prefers-color-scheme: dark) {
   :root {
     --bg: #0d1117; --fg: #e6edf3; --muted: #8d96a0; --border: #30363d; --panel: #161b22; --hover: #1c2128;
     --accent: #4493f8; --sel: #0c2d6b; --sel-border: #1f6feb;
     --user: #3fb950; --user-bg: #12361f; --assistant: #4493f8; --assistant-bg: #0c2d6b; --unheard: #545d68;
-    --ok: #3fb950; --warn: #d29922; --warn-bg: #3b2e0a; --err: #f85149; --err-bg: #4a1418; --tool: #a371f7; --tool-bg: #2c1d47;
+    --ok: #3fb950; --resp: #6e7681; --warn: #d29922; --warn-bg: #3b2e0a; --err: #f85149; --err-bg: #4a1418; --tool: #a371f7; --tool-bg: #2c1d47;
   }
 }
 * { box-sizing: border-box; }
@@ -62,7 +65,7 @@ button:hover { background: var(--hover); }
 .k-turn.f-slow { fill: var(--warn); opacity: .8; }
 .k-turn.f-interrupted { fill: var(--warn); opacity: .8; }
 .k-turn.f-failed { fill: var(--err); opacity: .9; }
-.s-completed { fill: var(--ok); opacity: .75; }
+.s-completed { fill: var(--resp); }
 .s-cancelled, .s-incomplete { fill: var(--warn); }
 .s-failed { fill: var(--err); }
 .s-unfinished, .s-unknown { fill: var(--muted); }
@@ -89,7 +92,7 @@ th { position: sticky; top: 0; background: var(--panel); font-weight: 600; curso
 th[aria-sort="ascending"]::after { content: " ▲"; font-size: 9px; }
 th[aria-sort="descending"]::after { content: " ▼"; font-size: 9px; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
-td.user { max-width: 320px; overflow: hidden; text-overflow: ellipsis; }
+td.user { max-width: 260px; overflow: hidden; text-overflow: ellipsis; }
 tr[data-turn] { cursor: pointer; }
 tr[data-turn]:hover { background: var(--hover); }
 tr[aria-selected="true"] { background: var(--sel); box-shadow: inset 3px 0 var(--sel-border); }
@@ -139,7 +142,10 @@ td.bad { color: var(--err); font-weight: 600; }
 .json { margin: 8px 0 0; padding: 10px 12px; background: var(--panel); border: 1px solid var(--border); border-radius: 6px; max-height: 420px; overflow: auto; white-space: pre-wrap; overflow-wrap: anywhere; }
 .count { color: var(--muted); font-size: 12px; }
 @media print {
-  :root { color-scheme: light; }
+  :root { color-scheme: light;
+${LIGHT}
+  }
+  #audio, #log { display: none !important; }
   main { padding: 0; max-width: none; }
   .toolbar, .log-view, .json, .audio, .tip, button, .playhead { display: none !important; }
   .table-wrap { max-height: none; overflow: visible; border: 0; }
