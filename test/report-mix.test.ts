@@ -49,6 +49,17 @@ describe('ConversationMix', () => {
     expect(m.take('r1')).toEqual({ start: 0, generated: 1500, heard: 250 });
   });
 
+  it('says where the next chunk would go without placing it', () => {
+    const m = new ConversationMix(RATE, null);
+    expect(m.nextAt(null, 500, 100)).toBe(400);
+    expect(m.nextAt('r', 50, 10)).toBe(50);
+    m.assistantAudio('r', 'i', 400, 50);
+    expect(m.nextAt('r', 60, 10)).toBe(450);
+    expect(m.nextAt('r2', 60, 10)).toBe(450);
+    m.truncate('i', 100);
+    expect(m.nextAt('r', 60, 10)).toBe(Infinity);
+  });
+
   it('places without samples (lengths only) the same way', () => {
     const m = new ConversationMix(RATE, null);
     expect(m.assistantAudio('r', null, 400, 50)).toBe(50);

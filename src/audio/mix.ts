@@ -89,6 +89,21 @@ export class ConversationMix {
     return at;
   }
 
+  /**
+   * Where the next chunk would go, without placing it: the user's (responseId null) or a response's. A cut
+   * response's chunks go nowhere (Infinity). Lets a caller skip decoding what a sink would not keep.
+   */
+  nextAt(responseId: string | null, atMs: number, n: number): number {
+    if (responseId === null) {
+      const due = this.frames(atMs) - n;
+      return Number.isFinite(due) ? Math.max(Math.round(due), this.user.end) : this.user.end;
+    }
+    const r = this.responses.get(responseId);
+    if (r) return r.cut ? Infinity : r.start + r.generated;
+    const due = this.frames(atMs);
+    return Number.isFinite(due) ? Math.max(Math.round(due), this.assistant.end) : this.assistant.end;
+  }
+
   /** The client cut an assistant item's audio at `audioEndMs` (a truncation): the rest is silence. */
   truncate(itemId: string, audioEndMs: number): void {
     const r = this.items.get(itemId);

@@ -51,21 +51,22 @@ export class ReportAudio {
   }
 
   /** A chunk's samples at the line's rate (decoded), or only how many there are. */
-  private samples(f: Frame, fmt: AudioFormat, mix: ConversationMix): Int16Array | number {
-    const bytes = f.audioBytes();
-    if (!this.o.keep) return Math.round((bytes / fmt.bytesPerSecond) * mix.rate);
+  private samples(f: Frame, bytes: number, fmt: AudioFormat, mix: ConversationMix, atMs: number, rid: string | null): Int16Array | number {
+    const n = Math.round((bytes / fmt.bytesPerSecond) * mix.rate);
+    // Past the cap, or cut: counted, never decoded.
+    if (!this.track || mix.nextAt(rid, atMs, n) >= this.track.maxFrames) return n;
     const b64 = f.field('delta');
     const pcm = b64 === undefined ? new Int16Array(0) : decodeAudio(Buffer.from(b64, 'base64'), fmt);
     return resampleTo(pcm, fmt.sampleRate, mix.rate);
   }
 
-  /** Look at one frame; `atMs` is its time on the line (NaN without a timestamp). */
-  add(f: Frame, atMs: number): void {
+  /** Look at one frame; `atMs` is its time on the line (NaN without a timestamp), `bytes` its audio's length. */
+  add(f: Frame, atMs: number, bytes: number): void {
     if (f.kind !== 'event') return;
     const type = f.tag.variant.type;
     const client = f.direction === 'client';
-    if (type === 'input_audio_buffer.append' && client) this.userChunk(f, atMs);
-    else if (type === 'response.output_audio.delta' && !client) this.assistantChunk(f, atMs);
+    if (type === 'input_audio_buffer.append' && client) this.userChunk(f, atMs, bytes);
+    else if (type === 'response.output_audio.delta' && !client) this.assistantChunk(f, atMs, bytes);
     else if (type === 'conversation.item.truncated' || type === 'conversation.item.truncate') {
       const e = f.tryJson();
       if (this.mix && typeof e?.item_id === 'string' && typeof e.audio_end_ms === 'number') this.mix.truncate(e.item_id, e.audio_end_ms);
@@ -77,14 +78,13 @@ export class ReportAudio {
     }
   }
 
-  private userChunk(f: Frame, atMs: number): void {
+  private userChunk(f: Frame, atMs: number, bytes: number): void {
     const fmt = this.formats.input;
     if (fmt.name === 'unknown') return void this.unknown.add(fmt.label);
     this.appends++;
     const mix = this.mixFor(fmt);
-    const s = this.samples(f, fmt, mix);
-    const start = mix.userAudio(s, atMs);
-    const ms = (f.audioBytes() / fmt.bytesPerSecond) * 1000;
+    const start = mix.userAudio(this.samples(f, bytes, fmt, mix, atMs, null), atMs);
+    const ms = (bytes / fmt.bytesPerSecond) * 1000;
     const line = (start / mix.rate) * 1000;
     const last = this.stretches[this.stretches.length - 1];
     // Contiguous on both clocks: one stretch.
@@ -96,14 +96,14 @@ export class ReportAudio {
     this.inputMs += ms;
   }
 
-  private assistantChunk(f: Frame, atMs: number): void {
+  private assistantChunk(f: Frame, atMs: number, bytes: number): void {
     const fmt = this.formats.of(f);
     if (fmt.name === 'unknown') return void this.unknown.add(fmt.label);
     const rid = f.field('response_id');
     if (rid === undefined) return;
     this.deltas++;
     const mix = this.mixFor(fmt);
-    mix.assistantAudio(rid, f.field('item_id') ?? null, this.samples(f, fmt, mix), atMs);
+    mix.assistantAudio(rid, f.field('item_id') ?? null, this.samples(f, bytes, fmt, mix, atMs, rid), atMs);
   }
 
   /** A time on the server's input clock, on the time line: through the input audio placed so far. */

@@ -80,10 +80,13 @@ export class ReportBuilder {
     const at = time - this.t0;
     this.config = null;
     this.tally.add(f);
-    this.audio.add(f, at);
+    // Audio is measured once here for the audio and the log (the length comes from the base64's length).
+    const type = f.kind === 'event' ? f.tag.variant.type : '';
+    const bytes = type === 'response.output_audio.delta' || type === 'input_audio_buffer.append' ? f.audioBytes() : 0;
+    this.audio.add(f, at, bytes);
     // The model said, while reading this frame, which configuration step it is (if it is one).
     const step = this.config as ConfigEntry | null;
-    this.log.add(f, at, step?.seq === f.seq ? step : undefined);
+    this.log.add(f, at, bytes, step?.seq === f.seq ? step : undefined);
   }
 
   private rel = (ts: string | null): number => (ts === null ? NaN : Date.parse(ts) - this.t0);

@@ -77,8 +77,11 @@ export class EventLog {
 
   constructor(private readonly budget: LogBudget, private readonly formats: AudioFormats) {}
 
-  /** One frame, at `atMs` on the time line; `config` is the configuration step it is, if a session event. */
-  add(f: Frame, atMs: number, config?: ConfigEntry): void {
+  /**
+   * One frame, at `atMs` on the time line, with `bytes` of audio; `config` is the configuration step it is, if
+   * a session event.
+   */
+  add(f: Frame, atMs: number, bytes: number, config?: ConfigEntry): void {
     this.data.events++;
     const type = f.kind === 'event' ? f.tag.variant.type : '';
     if (f.kind === 'event' && f.tag.variant.protocol === 'realtime' && f.direction === 'client') this.clients.add(f);
@@ -86,13 +89,13 @@ export class EventLog {
       const key = f.direction === 'client' ? 'client' : f.field('item_id') ?? '';
       if (this.run && this.run.key === key) {
         this.data.n[this.run.row]!++;
-        this.run.bytes += f.audioBytes();
+        this.run.bytes += bytes;
         return;
       }
       this.endRun();
       const fmt = this.formats.of(f);
       const row = this.row(f, atMs, type, { ids: [], text: '' }, fmt);
-      if (row >= 0) this.run = { key, row, bytes: f.audioBytes(), fmt };
+      if (row >= 0) this.run = { key, row, bytes, fmt };
       return;
     }
     if (TEXT_DELTAS.has(type)) return this.textDelta(f, atMs, type);

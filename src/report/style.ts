@@ -101,7 +101,7 @@ td.bad { color: var(--err); font-weight: 600; }
 .flag { display: inline-block; padding: 0 6px; margin-right: 3px; border-radius: 10px; font-size: 11px; background: var(--warn-bg); color: var(--warn); }
 .flag.failed, .flag.no_response { background: var(--err-bg); color: var(--err); }
 .transcript { display: grid; gap: 2px; }
-.t-turn { display: grid; grid-template-columns: 70px 1fr; gap: 2px 12px; padding: 6px 8px; border-radius: 6px; cursor: pointer; }
+.t-turn { content-visibility: auto; contain-intrinsic-size: auto 64px; display: grid; grid-template-columns: 70px 1fr; gap: 2px 12px; padding: 6px 8px; border-radius: 6px; cursor: pointer; }
 .t-turn:hover { background: var(--hover); }
 .t-turn.selected { background: var(--sel); }
 .t-turn .n { color: var(--muted); font-size: 12px; }
@@ -151,6 +151,7 @@ ${LIGHT}
   .table-wrap { max-height: none; overflow: visible; border: 0; }
   th { position: static; }
   tr, .t-turn, .step { break-inside: avoid; }
+  .t-turn { content-visibility: visible; }
   h2 { break-after: avoid; }
   .timeline { break-inside: avoid; }
   .print-only { display: block !important; }
