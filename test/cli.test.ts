@@ -37,7 +37,7 @@ describe('rtev as a subprocess', () => {
   it('names each source it cannot read, reads the others, and exits 1', async () => {
     const r = await rtevProcess(['stats', '--json', 'missing.jsonl', tmp(), fixture('spec-ga-server-events.jsonl')]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^rtev: missing\.jsonl: no such file\nrtev: \/\S+: is a directory\n(rtev: note: .*\n)*$/);
+    expect(r.stderr).toMatch(/^rtev: missing\.jsonl: no such file\nrtev: \/\S+: a folder with no captures \(.*\)\n(rtev: note: .*\n)*$/);
     expect(JSON.parse(r.stdout).events).toBe(46);
   });
 

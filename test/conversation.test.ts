@@ -237,3 +237,41 @@ describe('rtev check', () => {
     expect(plain.stdout).toMatch(/: never-done: warning: resp_never was created but never done/);
   });
 });
+
+describe('rtev check on a capture that starts mid-session', () => {
+  const ev = (o: object) => JSON.stringify(o);
+  const late = [
+    ev({ type: 'response.output_audio_transcript.delta', event_id: 'a1', response_id: 'resp_old', item_id: 'item_old', output_index: 0, content_index: 0, delta: 'hel' }),
+    ev({ type: 'response.output_audio_transcript.delta', event_id: 'a2', response_id: 'resp_old', item_id: 'item_old', output_index: 0, content_index: 0, delta: 'lo' }),
+    ev({ type: 'response.output_audio_transcript.done', event_id: 'a2b', response_id: 'resp_old', item_id: 'item_old', output_index: 0, content_index: 0, transcript: 'well, hello' }),
+    ev({ type: 'response.done', event_id: 'a3', response: { id: 'resp_old', status: 'completed', output: [] } }),
+    ev({ type: 'response.done', event_id: 'a4', response: { id: 'resp_older', status: 'completed', output: [] } }),
+    ev({ type: 'response.created', event_id: 'a5', response: { id: 'resp_new', status: 'in_progress' } }),
+    ev({ type: 'response.done', event_id: 'a6', response: { id: 'resp_new', status: 'completed', output: [] } }),
+  ];
+
+  it('warns joined-late once per response it never saw begin (whose text it saw only in part), and exits 0', async () => {
+    const r = await rtev(['check', '--json'], { stdin: late.join('\n') + '\n' });
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l)).map((x) => [x.line, x.rule, x.severity])).toEqual([
+      [1, 'joined-late', 'warning'], [5, 'joined-late', 'warning'],
+    ]);
+    expect(r.stderr).toBe('rtev check: 0 errors, 2 warnings (joined-late 2)\n');
+  });
+
+  it('still calls a response.done without its response.created an error once the session was seen to start', async () => {
+    const started = [ev({ type: 'session.created', event_id: 's', session: { type: 'realtime' } }), ...late];
+    const r = await rtev(['check', '--json'], { stdin: started.join('\n') + '\n' });
+    expect(r.code).toBe(1);
+    expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l).rule)).toEqual(['text-mismatch', 'done-without-created', 'done-without-created']);
+  });
+
+  it('suggests a type once per distinct unknown type, so many unknown events stay fast', async () => {
+    const input = Array.from({ length: 40_000 }, (_, i) => ev({ type: 'respones.made_up_type_name', event_id: `u${i}` })).join('\n') + '\n';
+    const t0 = performance.now();
+    const r = await rtev(['check', '--json'], { stdin: input });
+    const ms = performance.now() - t0;
+    expect(r.stdout.split('\n')[0]).toContain('did you mean');
+    expect(ms).toBeLessThan(3000);
+  });
+});

@@ -35,8 +35,9 @@ function refFrames(source: string, text: string): { frames: Frame[]; malformed: 
     if (v === null || typeof v !== 'object' || Array.isArray(v)) { malformed++; return; }
     const make = (kind: 'event' | 'text' | 'binary', value: unknown, type: string, dir: any, ts: any) => {
       const buf = Buffer.from(JSON.stringify(value));
-      const f = new RefFrame(source, i + 1, buf, 0, buf.length, kind, 0, buf.length, type, dir, -1, -1, null);
+      const f = new RefFrame(source, i + 1, buf, 0, buf.length, kind, buf, 0, buf.length, type, dir, -1, -1, null);
       Object.defineProperty(f, 'ts', { value: typeof ts === 'string' ? ts : null });
+      Object.defineProperty(f, 'time', { value: typeof ts === 'string' ? Date.parse(ts) : NaN });
       f.seq = frames.length + 1;
       frames.push(f);
     };

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { globMatcher, parseOffset } from '../src/pipeline/filter.js';
 import { fixture, rtev } from './helpers.js';
 
 const rec = (t: string, dir: string, event: object) => JSON.stringify({ ts: `2026-11-25T12:00:${t}Z`, dir, event });
@@ -92,5 +93,92 @@ describe('rtev filter', () => {
     expect(p.stdout).toBe('12:00:07.000 ↓ error                                    invalid_value\n');
     const j = await rtev(['filter', '--type', 'error', '--json'], { stdin: CAPTURE });
     expect(JSON.parse(j.stdout)).toMatchObject({ seq: 8, dir: 'server', variant: 'Error', family: 'error', event: { error: { code: 'invalid_value' } } });
+  });
+});
+
+describe('filter options: time syntax, typos, globs', () => {
+  it('takes compound offsets, clock offsets as transcript prints them, and ISO times', async () => {
+    expect(await sel('--since', '0m9s')).toEqual([10, 11]);
+    expect(await sel('--since', '0h0m8s', '--until', '9500ms')).toEqual([9, 10]);
+    expect(await sel('--since', '00:09')).toEqual([10, 11]);
+    expect(await sel('--until', '0:00:01.5')).toEqual([1, 2]);
+    expect(await sel('--since', '1m2s')).toEqual([]);
+    expect(parseOffset('7m32s')).toBe(452_000);
+    expect(parseOffset('1h2m')).toBe(3_720_000);
+    expect(parseOffset('1500ms')).toBe(1500);
+    expect(parseOffset('1m30.5s')).toBe(90_500);
+    expect(parseOffset('07:32')).toBe(452_000);
+    expect(parseOffset('1:07:32')).toBe(4_052_000);
+    expect(parseOffset('90')).toBe(90_000);
+    for (const bad of ['', 'm', '7s32m', '1:60', '1:75:00', '5x', '1.5.2s', 'ms']) expect(parseOffset(bad), bad).toBeNull();
+    const r = await rtev(['filter', '--since', 'yesterday'], { stdin: CAPTURE });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^rtev: --since "yesterday": not a time: give an offset from the first event \(90s, 7m32s, 1500ms\), a clock offset as transcript prints it \(07:32, 1:07:32\) or an ISO time/);
+  });
+
+  it('warns once that a capture without timestamps has nothing to select by time', async () => {
+    const bare = LINES.map((l) => JSON.stringify(JSON.parse(l).event)).join('\n') + '\n';
+    const r = await rtev(['filter', '--since', '5s'], { stdin: bare });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('rtev: warning: stdin has no timestamps: --since selects nothing from it\n');
+    expect((await rtev(['filter', '--since', '5s'], { stdin: CAPTURE })).stderr).toBe('');
+  });
+
+  it('warns of a --type or --exclude that matches no known type, naming the nearest, and goes on', async () => {
+    const r = await rtev(['filter', '--type', 'response.dne,error'], { stdin: CAPTURE });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('rtev: warning: --type response.dne matches no known type; did you mean response.done?\n');
+    expect(r.stdout.trimEnd().split('\n')).toHaveLength(1);
+    expect((await rtev(['cat', '--exclude', 'respnse.*'], { stdin: CAPTURE })).stderr).toBe('rtev: warning: --exclude respnse.* matches no known type\n');
+    // Known types of any protocol, variant names, globs that match and Unknown: no warning.
+    for (const ok of ['session.started', 'ResponseDone', 'response.*', 'Unknown', 'response.audio.delta']) {
+      expect((await rtev(['filter', '--type', ok], { stdin: CAPTURE })).stderr, ok).toBe('');
+    }
+  });
+
+  it('matches globs without backtracking, however many stars', () => {
+    const long = 'a'.repeat(10_000);
+    const t0 = performance.now();
+    expect(globMatcher('*******x')(long)).toBe(false);
+    expect(globMatcher('*.*.*.done')(long)).toBe(false);
+    expect(globMatcher('*a*a*a*a*a*a*a*a*a*b')(long)).toBe(false);
+    expect(performance.now() - t0).toBeLessThan(200);
+    const cases: [string, string, boolean][] = [
+      ['response.*', 'response.done', true], ['*.done', 'response.done', true], ['*.done', 'response.done.x', false],
+      ['r?sponse.*', 'response.x', true], ['*', '', true], ['?', '', false], ['a*b*c', 'abc', true], ['a*b*c', 'acb', false],
+      ['*ab*ab', 'abab', true], ['*ab*ab', 'ab', false], ['a?c*', 'abc', true], ['*x*', 'xyz', true], ['**', 'q', true],
+      ['a*?', 'a', false], ['a*?', 'ab', true], ['x', 'x', true], ['x', 'xx', false],
+    ];
+    for (const [glob, name, want] of cases) {
+      const re = new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+      expect(globMatcher(glob)(name), `${glob} ${name}`).toBe(want);
+      expect(re.test(name), `${glob} ${name} (regex)`).toBe(want);
+    }
+  });
+
+  it('filters a 10k-character type against a glob quickly, end to end', async () => {
+    const input = Array.from({ length: 200 }, () => JSON.stringify({ type: 'x.'.repeat(5000) })).join('\n') + '\n';
+    const t0 = performance.now();
+    const r = await rtev(['filter', '--type', '*.*.*.done', '--count'], { stdin: input });
+    expect(r.stdout).toBe('0\n');
+    expect(performance.now() - t0).toBeLessThan(5000);
+  });
+});
+
+describe('prototype-named types', () => {
+  const names = ['constructor', '__proto__', 'toString', 'valueOf', 'hasOwnProperty'];
+  const input = [...names, ...names].map((t, i) => JSON.stringify({ type: t, event_id: `e${i}` })).join('\n') + '\n';
+
+  it('are read, tagged, selected and checked like any unknown type', async () => {
+    const tagged = (await rtev(['cat', '--json'], { stdin: input })).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(tagged.map((t) => [t.event.type, t.variant])).toEqual([...names, ...names].map((t) => [t, 'Unknown']));
+    for (const t of names) {
+      const r = await rtev(['filter', '--type', t, '--count'], { stdin: input });
+      expect(r.stdout, t).toBe('2\n');
+      expect((await rtev(['filter', '--exclude', t, '--count'], { stdin: input })).stdout, t).toBe('8\n');
+    }
+    const check = await rtev(['check', '--json'], { stdin: input });
+    expect(check.stdout.trim().split('\n').map((l) => JSON.parse(l).rule)).toEqual(Array(10).fill('unknown-type'));
   });
 });

@@ -4,7 +4,7 @@ import { PassThrough } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { Frame } from '../src/events/frame.js';
-import { readFrames, SourceError } from '../src/sources/read.js';
+import { MAX_LINE_BYTES, readFrames, SourceError } from '../src/sources/read.js';
 import { MalformedReport } from '../src/sources/report.js';
 import { fixture, tmp } from './helpers.js';
 
@@ -130,19 +130,19 @@ describe('readers', () => {
     const { frames, msgs } = await readAll([p]);
     expect(frames.map((f) => f.line)).toEqual([2]);
     expect(msgs).toEqual([`${p}:1: invalid JSON: unterminated string`]);
-    await expect(readAll([write('bad.har', '{\n  "log": {\n  "entries": [')])).rejects.toThrow(/not JSONL, and not a valid JSON document/);
+    await expect(readAll([write('bad.har', '{\n  "log": {\n  "entries": [')])).rejects.toThrow(/a HAR file without WebSocket messages/);
   });
 
   it('reports only the first 10 bad lines, then a count', async () => {
-    const p = write('bad.jsonl', Array.from({ length: 25 }, () => 'nope').join('\n'));
+    const p = write('bad.jsonl', [ev('error'), ...Array.from({ length: 25 }, () => 'nope')].join('\n'));
     const { msgs, malformed } = await readAll([p]);
     expect(malformed).toBe(25);
     expect(msgs).toHaveLength(11);
     expect(msgs[10]).toBe('rtev: 25 malformed lines in all (15 not shown)');
   });
 
-  it('handles a 50 MB line, and refuses a line over the limit without holding it', async () => {
-    const big = 'A'.repeat(50 * 1024 * 1024);
+  it('handles a 70 MB line (over the old 64 MiB limit), and refuses a line over the limit without holding it', async () => {
+    const big = 'A'.repeat(70 * 1024 * 1024);
     const line = `{"type":"response.output_audio.delta","response_id":"r","item_id":"i","output_index":0,"content_index":0,"delta":"${big}"}`;
     const p = write('big.jsonl', `${ev('error')}\n${line}\n${ev('error')}\n`);
     const ok = await readAll([p]);
@@ -150,7 +150,8 @@ describe('readers', () => {
     expect(ok.frames[1]!.audioBytes()).toBe((big.length * 3) / 4);
     const refused = await readAll([p], { maxLineBytes: 10 * 1024 * 1024 });
     expect(refused.frames.map((f) => f.type)).toEqual(['error', 'error']);
-    expect(refused.msgs[0]).toMatch(/:2: line of 50\.0 MiB is over the 10 MiB limit, skipped/);
+    expect(refused.msgs[0]).toMatch(/:2: line of 70\.0 MiB is over the 10 MiB limit, skipped/);
+    expect(MAX_LINE_BYTES).toBe(256 * 1024 * 1024);
   });
 
   it('fails a missing file with one clear error', async () => {

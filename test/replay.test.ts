@@ -100,11 +100,16 @@ describe('rtev replay', () => {
     const ws = new WebSocket(r.url);
     const types: string[] = [];
     ws.on('message', (d) => types.push(JSON.parse(d.toString()).type));
-    await new Promise((res) => setTimeout(res, 400));
+    // Polls rather than fixed sleeps: a loaded machine may be slow to deliver, never too fast.
+    const until = async (ok: () => boolean, ms = 10000) => {
+      for (const end = Date.now() + ms; !ok() && Date.now() < end;) await new Promise((res) => setTimeout(res, 20));
+    };
+    await until(() => types.includes('session.updated'));
+    await new Promise((res) => setTimeout(res, 300));
     // Only what comes before the first turn: the session.
     expect(types).toEqual(['session.created', 'session.updated']);
     ws.send(JSON.stringify({ type: 'response.create' }));
-    await new Promise((res) => setTimeout(res, 400));
+    await until(() => types.includes('response.done'));
     expect(types).toContain('response.done');
     ws.close();
   });

@@ -4,7 +4,7 @@ import { compileFilter, type FilterSpec } from '../pipeline/filter.js';
 import { diffGroups, groupFigures, type GroupFigures } from '../session/compare.js';
 import { SessionModels } from '../session/model.js';
 import { Totals } from '../session/totals.js';
-import { expandSource } from '../sources/folders.js';
+import { expandSource, NO_CAPTURES } from '../sources/folders.js';
 import { EXIT, type Ctx } from './context.js';
 import { diagnosisSetup, type DiagnosisOptions } from './diagnosis-options.js';
 import { visitFrames } from './frames.js';
@@ -25,7 +25,7 @@ export async function runDiff(a: string, b: string, o: DiffOptions, ctx: Ctx): P
   const side = async (spec: string): Promise<GroupFigures> => {
     const files = expandSource(spec);
     if (!files.length) {
-      ctx.say(`rtev: ${spec}: a folder with no captures (.jsonl, .json, .har, optionally .gz)`);
+      ctx.say(`rtev: ${spec}: ${NO_CAPTURES}`);
       code = EXIT.failure;
     }
     const keep = compileFilter(o);

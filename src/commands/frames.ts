@@ -1,11 +1,13 @@
 import type { Protocol, Tag } from '../events/catalogue.js';
 import type { Frame } from '../events/frame.js';
+import { escapeControls } from '../format/escape.js';
+import { filterWarnings, type FilterSpec } from '../pipeline/filter.js';
 import { readFrames, type SourceError } from '../sources/read.js';
 import { MalformedReport } from '../sources/report.js';
 import { EXIT, type Ctx } from './context.js';
 
-/** The read flags every reading command has: --strict, --protocol. */
-export interface ReadFlags {
+/** The read flags every reading command has: --strict, --protocol; and the filter options, for their warnings. */
+export interface ReadFlags extends Pick<FilterSpec, 'type' | 'exclude' | 'since' | 'until'> {
   strict?: boolean;
   /** Read every source as this protocol instead of deciding it from the endpoint or the first frames. */
   protocol?: Protocol;
@@ -18,27 +20,39 @@ export interface ReadRun {
 }
 
 /**
- * The loop every reading command shares: read every SOURCE, report malformed lines, hand each frame to
- * `visit` (which returns false to stop early), and keep stdout's back-pressure. Stops when stdout closes.
+ * The loop every reading command shares: read every SOURCE (a folder stands for the captures in it), report
+ * malformed lines, hand each frame to `visit` (which returns false to stop early), and keep stdout's
+ * back-pressure. Stops when stdout closes. Warns, once each, of --type/--exclude patterns that match no known
+ * type and of --since/--until on sources without timestamps.
  */
 export async function visitFrames(
   sources: string[], ctx: Ctx, flags: ReadFlags, visit: (f: Frame) => boolean | void,
   /** Drop lines by type before frames are made (filter's raw output, stats): see compileTypePrefilter. */
   keepTag?: (tag: Tag) => boolean,
 ): Promise<ReadRun> {
+  for (const w of filterWarnings(flags)) ctx.say(escapeControls(`rtev: warning: ${w}`));
   const report = new MalformedReport((line) => ctx.say(line));
   let code: number = EXIT.ok;
   // A source that cannot be read is named and makes the exit code 1; the other sources are still read.
   const onSourceError = (e: SourceError) => {
-    ctx.say(`rtev: ${e.message}`);
+    ctx.say(escapeControls(`rtev: ${e.message}`));
     code = EXIT.failure;
   };
+  // Sources read with --since/--until, and whether each had a timestamp.
+  const timed = flags.since !== undefined || flags.until !== undefined ? new Map<string, boolean>() : null;
   outer: for await (const batch of readFrames(sources, { stdin: ctx.io.stdin, report, onSourceError, keepTag, protocol: flags.protocol })) {
+    if (timed) for (const f of batch) if (!timed.get(f.source)) timed.set(f.source, !Number.isNaN(f.time));
     for (const f of batch) if (visit(f) === false) break outer;
     await ctx.out.maybeFlush();
     if (ctx.out.closed) break;
   }
   report.finish();
+  if (timed) {
+    const untimed = [...timed].filter(([, t]) => !t).map(([s]) => s);
+    const option = flags.since !== undefined ? '--since' : '--until';
+    if (untimed.length === 1) ctx.say(escapeControls(`rtev: warning: ${untimed[0]} has no timestamps: ${option} selects nothing from it`));
+    else if (untimed.length > 1) ctx.say(escapeControls(`rtev: warning: ${untimed.length} sources have no timestamps (${untimed.slice(0, 3).join(', ')}${untimed.length > 3 ? ', …' : ''}): ${option} selects nothing from them`));
+  }
   if (flags.strict && report.count > 0 && code === EXIT.ok) {
     ctx.say(`rtev: --strict: ${report.count} malformed line${report.count === 1 ? '' : 's'}`);
     code = EXIT.failure;

@@ -1,3 +1,4 @@
+import { sep } from 'node:path';
 import { safeStringify } from '../format/escape.js';
 import { statsTable } from '../format/stats-table.js';
 import { compileFilter, type FilterSpec } from '../pipeline/filter.js';
@@ -30,7 +31,7 @@ export async function runStats(sources: string[], o: StatsOptions, ctx: Ctx): Pr
     }
   });
   // Malformed lines are counted for the whole run; per file they are reported on stderr with their location.
-  const results = o.byFile ? names.map((name) => (perFile.get(name) ?? new Tally(setup)).result([name], 0)) : [];
+  const results = o.byFile ? fileNames(names, [...perFile.keys()]).map((name) => (perFile.get(name) ?? new Tally(setup)).result([name], 0)) : [];
   const total = all.result(names, run.malformed);
   if (o.json) {
     ctx.out.write(safeStringify(o.byFile ? { ...total, files: results } : total, 2) + '\n');
@@ -41,4 +42,13 @@ export async function runStats(sources: string[], o: StatsOptions, ctx: Ctx): Pr
   }
   await ctx.out.flush();
   return run.code;
+}
+
+/** The files to summarise one by one: each SOURCE, or for a folder the captures read from it. */
+function fileNames(sources: string[], read: string[]): string[] {
+  return sources.flatMap((s) => {
+    if (read.includes(s)) return [s];
+    const inside = read.filter((r) => r.startsWith(s.endsWith(sep) ? s : s + sep));
+    return inside.length ? inside : [s];
+  });
 }

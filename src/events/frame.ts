@@ -1,5 +1,6 @@
 import { classify, type Protocol, type Tag } from './catalogue.js';
 import { Slot, type Spans, spanString, base64Bytes, hasEscape } from '../scan/scan.js';
+import { isCanonicalIso, isoOf, timeMs } from './time.js';
 
 export type FrameKind = 'event' | 'text' | 'binary';
 export type FieldName = 'response_id' | 'item_id' | 'call_id' | 'event_id' | 'delta';
@@ -8,6 +9,9 @@ export type FieldName = 'response_id' | 'item_id' | 'call_id' | 'event_id' | 'de
  * One frame of a capture: its raw bytes, where it came from, and what the scanner learnt cheaply (the spans
  * of a few top-level fields). Everything else is decoded or parsed lazily, only by the commands that must
  * look inside. Plain number fields, not arrays: a frame is made for every line, so it must be cheap.
+ *
+ * Two buffers: the input line (`rawBytes`), and the one holding the event's JSON (`eventBytes`). They are the
+ * same buffer, except for an envelope whose `event` is a JSON string: its decoded text is the event.
  */
 export class Frame {
   /** 1-based position among the frames a command read (meta lines and malformed lines excluded). */
@@ -19,6 +23,8 @@ export class Frame {
   private oS = -1; private oE = -1; private pS = -1; private pE = -1;
   /** Per field, 2 bits: the scanner's escape state (see `Spans.escaped`). */
   private esc = 0;
+  /** The time in ms once computed (NaN: none). */
+  private ms: number | undefined = undefined;
 
   constructor(
     readonly source: string,
@@ -29,14 +35,17 @@ export class Frame {
     readonly start: number,
     readonly end: number,
     readonly kind: FrameKind,
-    /** The event's JSON (or the text/binary value, as a JSON string) within `buf`. */
+    /** The buffer of the event's JSON: `buf`, or the decoded `event` string of an envelope. */
+    private readonly ev: Buffer,
+    /** The event's JSON (or the text/binary value, as a JSON string) within `ev`. */
     readonly evStart: number,
     readonly evEnd: number,
     readonly type: string,
     readonly dir: 'server' | 'client' | null,
-    /** The span of the recording's `ts` string (with quotes), or -1. */
+    /** The span in `buf` of the time's JSON value (an ISO string or an epoch number), or -1. */
     private readonly tsS: number,
     private readonly tsE: number,
+    /** The scanner's spans of the event's fields, as offsets in `ev`. */
     spans: Spans | null,
     protocol: Protocol = 'realtime',
   ) {
@@ -62,7 +71,7 @@ export class Frame {
 
   /** The event's own bytes (for `--json` and recordings, spliced verbatim). */
   eventBytes(): Buffer {
-    return this.buf.subarray(this.evStart, this.evEnd);
+    return this.ev.subarray(this.evStart, this.evEnd);
   }
 
   /** The input line, unchanged. */
@@ -70,9 +79,18 @@ export class Frame {
     return this.buf.subarray(this.start, this.end);
   }
 
-  /** The recording's timestamp, as written (ISO-8601), or null. */
+  /**
+   * The frame's time as ISO-8601, or null. A recording's `ts` is given as written (so it round-trips byte for
+   * byte); other forms (epoch numbers, other ISO spellings) are shown as rtev writes times.
+   */
   get ts(): string | null {
-    return this.tsS < 0 || this.buf[this.tsS] !== 0x22 ? null : spanString(this.buf, this.tsS, this.tsE, 2);
+    const ms = this.time;
+    if (Number.isNaN(ms)) return null;
+    if (this.buf[this.tsS] === 0x22) {
+      const s = spanString(this.buf, this.tsS, this.tsE, 2);
+      if (isCanonicalIso(s)) return s;
+    }
+    return isoOf(ms);
   }
 
   /** Who sent it: the recording's `dir`, or for bare events the direction of its variant (server if unknown). */
@@ -80,15 +98,15 @@ export class Frame {
     return this.dir ?? (this.tag.variant.dir === 'client' ? 'client' : 'server');
   }
 
-  /** Milliseconds since the epoch of `ts`, or NaN. */
+  /** The frame's time in milliseconds since the epoch, or NaN when it has none. */
   get time(): number {
-    const ts = this.ts;
-    return ts === null ? NaN : Date.parse(ts);
+    if (this.ms === undefined) this.ms = this.tsS < 0 ? NaN : readTime(this.buf, this.tsS, this.tsE);
+    return this.ms;
   }
 
   /** The whole event, parsed on first use. Text and binary frames give their string. */
   json(): any {
-    if (this.parsed === undefined) this.parsed = JSON.parse(this.buf.toString('utf8', this.evStart, this.evEnd));
+    if (this.parsed === undefined) this.parsed = JSON.parse(this.ev.toString('utf8', this.evStart, this.evEnd));
     return this.parsed;
   }
 
@@ -118,7 +136,7 @@ export class Frame {
    */
   fieldKind(name: FieldName | 'audio'): 'string' | 'other' | 'absent' {
     const s = name === 'response_id' ? this.rS : name === 'item_id' ? this.iS : name === 'call_id' ? this.cS : name === 'event_id' ? this.eS : this.dS;
-    return s < 0 ? 'absent' : this.buf[s] === 0x22 ? 'string' : 'other';
+    return s < 0 ? 'absent' : this.ev[s] === 0x22 ? 'string' : 'other';
   }
 
   /**
@@ -128,23 +146,31 @@ export class Frame {
   index(name: 'output_index' | 'content_index'): number | null | undefined {
     const [s, e] = name === 'output_index' ? [this.oS, this.oE] : [this.pS, this.pE];
     if (s < 0) return undefined;
-    const text = this.buf.toString('latin1', s, e);
+    const text = this.ev.toString('latin1', s, e);
     return /^-?\d+$/.test(text) ? Number(text) : null;
   }
 
   /** Decoded bytes of the base64 in `delta` (server audio) or `audio` (client append), without decoding it. */
   audioBytes(): number {
     const s = this.dS;
-    if (s < 0 || this.buf[s] !== 0x22) return 0;
+    if (s < 0 || this.ev[s] !== 0x22) return 0;
     const esc = (this.esc >> 8) & 3;
-    if (esc === 1 || (esc === 2 && hasEscape(this.buf, s, this.dE))) {
-      return Buffer.byteLength(spanString(this.buf, s, this.dE, 1), 'base64');
+    if (esc === 1 || (esc === 2 && hasEscape(this.ev, s, this.dE))) {
+      return Buffer.byteLength(spanString(this.ev, s, this.dE, 1), 'base64');
     }
-    return base64Bytes(this.buf, s, this.dE);
+    return base64Bytes(this.ev, s, this.dE);
   }
 
   private str(s: number, e: number, esc: number): string | undefined {
-    if (s < 0 || this.buf[s] !== 0x22) return undefined;
-    return spanString(this.buf, s, e, esc);
+    if (s < 0 || this.ev[s] !== 0x22) return undefined;
+    return spanString(this.ev, s, e, esc);
   }
+}
+
+/** A time's JSON value at a span: a string or a number; anything else is no time. */
+function readTime(buf: Buffer, s: number, e: number): number {
+  const c = buf[s]!;
+  if (c === 0x22) return timeMs(spanString(buf, s, e, 2));
+  if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return timeMs(Number(buf.toString('latin1', s, e)));
+  return NaN;
 }

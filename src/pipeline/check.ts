@@ -1,5 +1,6 @@
-import { BETA_ALIASES, knownTypes, type FieldKind, type Variant } from '../events/catalogue.js';
+import { BETA_ALIASES, knownTypes, type FieldKind, type Protocol, type Variant } from '../events/catalogue.js';
 import type { Frame } from '../events/frame.js';
+import { nearest } from './nearest.js';
 
 export type Severity = 'error' | 'warning';
 
@@ -11,7 +12,8 @@ export const RULES = {
   'missing-field': { severity: 'error', about: 'a required field is missing (as the API reference requires it)' },
   'field-type': { severity: 'error', about: 'a required field has the wrong JSON type' },
   'delta-after-done': { severity: 'error', about: 'a delta after the done of its item and part' },
-  'done-without-created': { severity: 'error', about: 'a response.done with no response.created before it' },
+  'done-without-created': { severity: 'error', about: 'a response.done with no response.created before it, in a capture that saw its session start' },
+  'joined-late': { severity: 'warning', about: 'a capture that starts mid-session (no session.created first): responses it never saw created' },
   'never-done': { severity: 'warning', about: 'a response.created never done by the end of the capture' },
   'index-mismatch': { severity: 'error', about: 'output_index or content_index does not match the output_item.added / content_part.added it belongs to' },
   'text-mismatch': { severity: 'error', about: 'done text, transcript or arguments differ from the concatenated deltas' },
@@ -29,13 +31,14 @@ export interface Finding {
 }
 
 /** Fields a beta server did not require (PROTOCOL.md §2.6): not reported in beta captures. */
-const BETA_OPTIONAL: Record<string, string[]> = {
+const BETA_OPTIONAL = new Map<string, string[]>(Object.entries({
   'conversation.item.input_audio_transcription.completed': ['usage'],
   'response.function_call_arguments.done': ['name'],
-};
+}));
 
 /** The streamed-text pairs: each delta type, its done type, and the done's text field. */
-const STREAMS: Record<string, { done: string; field: string; delta: boolean }> = {
+// Maps, not objects: a type is a string from the stream, and `constructor` must find nothing.
+const STREAMS = new Map<string, { done: string; field: string; delta: boolean }>(Object.entries({
   'response.output_text.delta': { done: 'response.output_text.done', field: 'text', delta: true },
   'response.output_text.done': { done: 'response.output_text.done', field: 'text', delta: false },
   'response.output_audio_transcript.delta': { done: 'response.output_audio_transcript.done', field: 'transcript', delta: true },
@@ -49,7 +52,7 @@ const STREAMS: Record<string, { done: string; field: string; delta: boolean }> =
   // Audio has no text to compare, but a delta after its done is still out of order.
   'response.output_audio.delta': { done: 'response.output_audio.done', field: '', delta: true },
   'response.output_audio.done': { done: 'response.output_audio.done', field: '', delta: false },
-};
+}));
 
 function kindOf(v: unknown): FieldKind | 'null' | 'boolean' {
   if (v === null) return 'null';
@@ -62,29 +65,9 @@ function fits(kind: ReturnType<typeof kindOf>, want: FieldKind): boolean {
   return kind === want || (want === 'number' && kind === 'integer');
 }
 
-/** Levenshtein distance, for "did you mean". */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length]!;
-}
-
-export function nearestType(type: string): string {
-  let best = '';
-  let bestD = Infinity;
-  for (const k of knownTypes()) {
-    const d = distance(type, k);
-    if (d < bestD) { best = k; bestD = d; }
-  }
-  return best;
+/** The known type nearest to an unknown one, in its protocol. */
+export function nearestType(type: string, protocol: Protocol = 'realtime'): string {
+  return nearest(type, knownTypes(protocol));
 }
 
 const MAX_IDS = 2_000_000;
@@ -115,6 +98,11 @@ export class Checker {
   private firstBetaRenamed: (Place & { type: string; seq: number }) | null = null;
   private readonly ids = new Set<string>();
   private readonly created = new Map<string, Place>();
+  /** Whether the capture saw its session start; until then, responses it never saw created joined late. */
+  private sessionStarted = false;
+  private readonly lateResponses = new Set<string>();
+  /** "Did you mean" per distinct unknown type: a suggestion costs a pass over the catalogue. */
+  private readonly suggestions = new Map<string, string>();
   private readonly outputs = new Map<string, string>(); // response_id:output_index → item_id
   private readonly respOfItem = new Map<string, string>();
   private readonly partsAdded = new Set<string>(); // item_id:content_index
@@ -135,7 +123,13 @@ export class Checker {
     if (f.kind !== 'event') return;
     const tag = f.tag;
     if (!tag.known) {
-      this.find(f, 'unknown-type', `unknown type "${f.type}"; did you mean "${nearestType(f.type)}"?`);
+      const key = `${tag.variant.protocol}\u0000${f.type}`;
+      let near = this.suggestions.get(key);
+      if (near === undefined) {
+        near = nearestType(f.type, tag.variant.protocol);
+        if (this.suggestions.size < 10_000) this.suggestions.set(key, near);
+      }
+      this.find(f, 'unknown-type', `unknown type "${f.type}"; did you mean "${near}"?`);
       return;
     }
     const type = tag.variant.type;
@@ -173,7 +167,7 @@ export class Checker {
 
   private fields(f: Frame, e: any): void {
     const v = f.tag.variant;
-    const betaOptional = BETA_OPTIONAL[v.type] ?? [];
+    const betaOptional = BETA_OPTIONAL.get(v.type) ?? [];
     for (const [name, want] of requiredList(v)) {
       let kind: ReturnType<typeof kindOf> | 'absent' | 'unchecked';
       if (e === null) kind = this.spanKind(f, name);
@@ -208,13 +202,19 @@ export class Checker {
     const outIdx = e ? e.output_index : f.index('output_index');
     const partIdx = e ? e.content_index : f.index('content_index');
     switch (type) {
+      case 'session.created':
+        this.sessionStarted = true;
+        break;
       case 'response.created':
         if (typeof e.response?.id === 'string') this.created.set(e.response.id, place(f));
         return;
       case 'response.done': {
         const id = e.response?.id;
         if (typeof id !== 'string') return;
-        if (!this.created.has(id)) this.find(f, 'done-without-created', `response.done for ${id}, which was never created`);
+        if (!this.created.has(id)) {
+          if (!this.sessionStarted) this.joinedLate(f, id);
+          else this.find(f, 'done-without-created', `response.done for ${id}, which was never created`);
+        }
         this.created.delete(id);
         return;
       }
@@ -239,7 +239,9 @@ export class Checker {
         this.find(f, 'index-mismatch', `content_index ${partIdx} of ${itemId} was never added (response.content_part.added)`);
       }
     }
-    const stream = STREAMS[type];
+    const stream = STREAMS.get(type);
+    // A delta of a response the capture never saw created: it began before the capture did.
+    if (stream?.delta && !this.sessionStarted && typeof respId === 'string' && !this.created.has(respId)) this.joinedLate(f, respId);
     if (!stream || typeof itemId !== 'string') return;
     const key = `${stream.done}|${itemId}|${type.includes('function_call') || type.includes('mcp_call') ? '' : partIdx}`;
     if (stream.delta) {
@@ -251,10 +253,19 @@ export class Checker {
     const deltas = this.streams.get(key);
     this.streams.delete(key);
     const final = stream.field ? e?.[stream.field] : undefined;
-    if (deltas !== undefined && typeof final === 'string' && final !== deltas) {
+    // A response that began before the capture may have sent deltas the capture never saw.
+    const partial = typeof respId === 'string' && this.lateResponses.has(respId);
+    if (deltas !== undefined && typeof final === 'string' && final !== deltas && !partial) {
       const show = (s: string) => JSON.stringify(s.length > 60 ? s.slice(0, 57) + '…' : s);
       this.find(f, 'text-mismatch', `${stream.field} ${show(final)} differs from its deltas joined: ${show(deltas)}`);
     }
+  }
+
+  /** One warning per response that began before the capture. */
+  private joinedLate(f: Frame, id: string): void {
+    if (this.lateResponses.has(id)) return;
+    if (this.lateResponses.size < MAX_IDS) this.lateResponses.add(id);
+    this.find(f, 'joined-late', `${f.type} of ${id}, which began before the capture (it starts mid-session, with no session.created)`);
   }
 
   /** Findings that need the whole capture: names, responses never done. Sorted by place. */

@@ -42,10 +42,25 @@ function typeAt(buf: Buffer, sp: Spans, slot: Slot): string | null | undefined {
   return type;
 }
 
+// The words captures use for who sent a frame (rtev's `dir`, other loggers' `direction`). Another word leaves
+// the direction to the event's type, as for a bare event.
+const DIRECTIONS = new Map<string, 'server' | 'client'>([
+  ...['client', 'sent', 'send', 'outgoing', 'outbound', 'out', 'up', 'upstream', 'tx', 'c2s', 'client_to_server', 'to_server'].map((w) => [w, 'client'] as const),
+  ...['server', 'received', 'receive', 'recv', 'incoming', 'inbound', 'in', 'down', 'downstream', 'rx', 's2c', 'server_to_client', 'from_server'].map((w) => [w, 'server'] as const),
+]);
+
+/** The first of these slots that is present, for a frame's time. */
+function firstSlot(sp: Spans, a: Slot, b: Slot, c: Slot): Slot | -1 {
+  return sp.start(a) >= 0 ? a : sp.start(b) >= 0 ? b : sp.start(c) >= 0 ? c : -1;
+}
+
 /**
- * Classify one line of JSONL from its bytes: a bare event or a recording line (PRODUCT.md §3) gives a Frame;
- * a blank or meta line gives null; anything else gives the reason it is malformed. Never throws, and never
- * calls JSON.parse on the line.
+ * Classify one line of JSONL from its bytes (PRODUCT.md §3):
+ * - a bare event (`type` at the top), its time from a top-level `ts`, `timestamp` or `received_at`;
+ * - an envelope: rtev's recording line `{"ts","dir","event"|"text"|"binary"}`, or another logger's
+ *   `{"direction","event","timestamp"|"ts"|"time"}` whose `event` is an object or a JSON string;
+ * gives a Frame; a blank or meta line gives null; anything else gives the reason it is malformed. Never throws,
+ * and never calls JSON.parse on the line.
  */
 export function classifyLine(
   source: string, lineNo: number, buf: Buffer, start: number, end: number,
@@ -58,7 +73,8 @@ export function classifyLine(
   while (s < e && isWs(buf[s]!)) s++;
   while (e > s && isWs(buf[e - 1]!)) e--;
   if (s === e) return null;
-  const c = buf[s];
+  let c = buf[s];
+  if (c === 0xef && buf[s + 1] === 0xbb && buf[s + 2] === 0xbf) c = buf[s += 3]; // a byte-order mark
   if (c !== 0x7b) return c === 0x5b ? 'a JSON array, not an event object' : 'not a JSON object';
   outer.reset();
   inner.reset();
@@ -71,57 +87,98 @@ export function classifyLine(
   if (type !== undefined) {
     if (type === null) return '"type" is not a string';
     if (keepTag && !keepTag(classify(type, protocol))) return null;
-    return new Frame(source, lineNo, buf, start, end, 'event', s, e, type, null, -1, -1, outer, protocol);
+    const t = firstSlot(outer, Slot.ts, Slot.timestamp, Slot.received_at);
+    return new Frame(source, lineNo, buf, start, end, 'event', buf, s, e, type, null, t < 0 ? -1 : outer.start(t), t < 0 ? -1 : outer.end(t), outer, protocol);
   }
 
-  // A recording line: {"ts","dir","event"|"text"|"binary"} or a meta line.
-  const dir = str(buf, outer, Slot.dir);
-  if (typeof dir !== 'string') return 'no string "type" (not an event, not a recording line)';
-  if (dir === 'meta') return null;
-  if (dir !== 'server' && dir !== 'client') return `"dir" is "${dir}", not server, client or meta`;
-  const tsS = outer.start(Slot.ts);
-  const tsE = outer.end(Slot.ts);
+  // An envelope, or a meta line.
+  const word = str(buf, outer, Slot.dir) ?? str(buf, outer, Slot.direction);
+  if (word === 'meta') return null;
+  const dir = typeof word === 'string' ? DIRECTIONS.get(word.toLowerCase()) ?? null : null;
+  const t = firstSlot(outer, Slot.ts, Slot.timestamp, Slot.time);
+  const tsS = t < 0 ? -1 : outer.start(t);
+  const tsE = t < 0 ? -1 : outer.end(t);
   const es = outer.start(Slot.event);
   if (es >= 0) {
-    if (buf[es] !== 0x7b) return '"event" is not a JSON object';
-    const t = typeAt(buf, inner, Slot.type);
-    if (typeof t !== 'string') return 'the event has no string "type"';
-    if (keepTag && !keepTag(classify(t, protocol, dir))) return null;
-    return new Frame(source, lineNo, buf, start, end, 'event', es, outer.end(Slot.event), t, dir, tsS, tsE, inner, protocol);
+    const ee = outer.end(Slot.event);
+    if (buf[es] === 0x7b) {
+      const ty = typeAt(buf, inner, Slot.type);
+      if (typeof ty !== 'string') return 'the event has no string "type"';
+      if (keepTag && !keepTag(classify(ty, protocol, dir))) return null;
+      return new Frame(source, lineNo, buf, start, end, 'event', buf, es, ee, ty, dir, tsS, tsE, inner, protocol);
+    }
+    if (buf[es] !== 0x22) return '"event" is neither a JSON object nor a string';
+    // A JSON string: the frame as it was sent. When it holds a JSON object, that object is the event.
+    const ev = eventInString(buf, es, ee);
+    if (ev !== null) {
+      const ty = typeAt(ev, inner, Slot.type);
+      if (typeof ty === 'string') {
+        if (keepTag && !keepTag(classify(ty, protocol, dir))) return null;
+        return new Frame(source, lineNo, buf, start, end, 'event', ev, evA, evB, ty, dir, tsS, tsE, inner, protocol);
+      }
+    }
+    if (keepTag) return null;
+    return new Frame(source, lineNo, buf, start, end, 'text', buf, es, ee, '', dir, tsS, tsE, null, protocol);
   }
+  if (word === undefined) return 'no string "type" (not an event, not a recording line)';
   for (const [slot, kind] of [[Slot.text, 'text'], [Slot.binary, 'binary']] as const) {
     const v = outer.start(slot);
     if (v >= 0) {
       if (buf[v] !== 0x22) return `"${kind}" is not a string`;
       if (keepTag) return null; // text and binary frames have no type to match
-      return new Frame(source, lineNo, buf, start, end, kind, v, outer.end(slot), '', dir, tsS, tsE, null, protocol);
+      return new Frame(source, lineNo, buf, start, end, kind, buf, v, outer.end(slot), '', dir, tsS, tsE, null, protocol);
     }
   }
   return 'a recording line without "event", "text" or "binary"';
 }
 
+let evA = 0, evB = 0;
+
 /**
- * A source's protocol from its first lines (PROTOCOL.md §9): a recording's first meta line names the endpoint;
- * otherwise the first frame that only one protocol sends decides. Null when nothing in `maxLines` decides.
+ * The JSON object inside an `event` string, as its own buffer (the object at [evA, evB)), scanned into
+ * `inner`; null when the string does not hold exactly one JSON object. Raw newlines (a pretty-printed frame)
+ * become spaces, which JSON reads the same, so that the event can be spliced into one line.
  */
+function eventInString(buf: Buffer, s: number, e: number): Buffer | null {
+  let i = s + 1;
+  while (i < e - 1 && (buf[i] === 0x20 || (buf[i] === 0x5c && (buf[i + 1] === 0x6e || buf[i + 1] === 0x72 || buf[i + 1] === 0x74)))) i += buf[i] === 0x20 ? 1 : 2;
+  if (buf[i] !== 0x7b) return null;
+  const ev = Buffer.from(spanString(buf, s, e, 1));
+  for (let k = 0; k < ev.length; k++) if (ev[k] === 0x0a || ev[k] === 0x0d) ev[k] = 0x20;
+  let a = 0, b = ev.length;
+  while (a < b && isWs(ev[a]!)) a++;
+  while (b > a && isWs(ev[b - 1]!)) b--;
+  inner.reset();
+  if (ev[a] !== 0x7b || scanObject(ev, a, b, inner, null) !== b) return null;
+  evA = a;
+  evB = b;
+  return ev;
+}
+
+/**
+ * What one line says about its source's protocol (PROTOCOL.md §9): a recording's meta line names the endpoint;
+ * a frame that only one protocol sends decides. Null when the line says nothing.
+ */
+export function lineProtocol(buf: Buffer, start: number, end: number): Protocol | null {
+  const r = classifyLine('', 0, buf, start, end);
+  if (r === null) {
+    // A meta line: the endpoint it was recorded from (its first 4 KiB hold the source URL).
+    const m = /"source"\s*:\s*"([^"]+)"/.exec(buf.toString('utf8', start, Math.min(end, start + 4096)));
+    return m ? protocolFromUrl(m[1]!) : null;
+  }
+  if (typeof r === 'string' || r.kind !== 'event') return null;
+  return protocolHint(r.type, () => r.tryJson()?.session);
+}
+
+/** A source's protocol from its first lines; null when nothing in `maxLines` decides. */
 export function detectProtocol(buf: Buffer, maxLines = 64): Protocol | null {
   let pos = 0;
   for (let n = 0; n < maxLines && pos < buf.length; n++) {
     let nl = buf.indexOf(10, pos);
     if (nl < 0) nl = buf.length;
-    const start = pos;
-    pos = nl + 1;
-    const r = classifyLine('', 0, buf, start, nl);
-    if (r === null) {
-      // A meta line: the endpoint it was recorded from (its first 4 KiB hold the source URL).
-      const m = /"source"\s*:\s*"([^"]+)"/.exec(buf.toString('utf8', start, Math.min(nl, start + 4096)));
-      const p = m ? protocolFromUrl(m[1]!) : null;
-      if (p) return p;
-      continue;
-    }
-    if (typeof r === 'string' || r.kind !== 'event') continue;
-    const p = protocolHint(r.type, () => r.tryJson()?.session);
+    const p = lineProtocol(buf, pos, nl);
     if (p) return p;
+    pos = nl + 1;
   }
   return null;
 }

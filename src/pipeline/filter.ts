@@ -1,5 +1,6 @@
 import { ALL_VARIANTS, FAMILIES, PROTOCOLS, knownTypes, classify, variantsByName, type Tag, type Variant } from '../events/catalogue.js';
 import type { Frame } from '../events/frame.js';
+import { nearest } from './nearest.js';
 import { ERROR_EVENT_TYPES } from '../session/errors.js';
 
 /** The filter options shared by `filter`, `cat` and `tail` (PRODUCT.md §4.3). */
@@ -26,29 +27,72 @@ export function splitList(values: string[] | undefined): string[] {
   return (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
 }
 
-function globRegex(glob: string): RegExp {
-  const re = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${re}$`);
+const isGlob = (p: string) => p.includes('*') || p.includes('?');
+
+/**
+ * A glob (`*` any run of characters, `?` one) as a test that never backtracks: the parts between stars are
+ * found left to right, each at its earliest place, which is all `*` needs. So a test costs about the name's
+ * length times the pattern's, whatever the pattern (`*******x` against a 10k-character type is instant).
+ */
+export function globMatcher(glob: string): (name: string) => boolean {
+  const parts = glob.split('*');
+  const first = parts[0]!;
+  if (parts.length === 1) return (name) => name.length === first.length && partAt(name, 0, first);
+  const last = parts[parts.length - 1]!;
+  const middle = parts.slice(1, -1).filter(Boolean);
+  const min = first.length + last.length + middle.reduce((n, m) => n + m.length, 0);
+  return (name) => {
+    if (name.length < min || !partAt(name, 0, first) || !partAt(name, name.length - last.length, last)) return false;
+    let pos = first.length;
+    const limit = name.length - last.length;
+    for (const m of middle) {
+      const at = findPart(name, m, pos, limit);
+      if (at < 0) return false;
+      pos = at + m.length;
+    }
+    return true;
+  };
+}
+
+/** Whether `part` (with `?` for any one character) is at `at` in `name`. */
+function partAt(name: string, at: number, part: string): boolean {
+  for (let k = 0; k < part.length; k++) if (part[k] !== '?' && part[k] !== name[at + k]) return false;
+  return true;
+}
+
+/** The earliest place of `part` in `name[from, limit)`, or -1. */
+function findPart(name: string, part: string, from: number, limit: number): number {
+  if (!part.includes('?')) {
+    const at = name.indexOf(part, from);
+    return at >= 0 && at + part.length <= limit ? at : -1;
+  }
+  for (let at = from; at + part.length <= limit; at++) if (partAt(name, at, part)) return at;
+  return -1;
 }
 
 /** What a set of type patterns selects: catalogue variants, and raw types for what the catalogue lacks. */
 interface TypeMatcher {
   variants: Set<Variant>;
-  raw: RegExp[];
+  raw: ((type: string) => boolean)[];
+}
+
+/** Every name a pattern may match: types and aliases of every protocol, and variant names. */
+function everyName(): string[] {
+  return [...new Set([...PROTOCOLS.flatMap((p) => knownTypes(p)), ...ALL_VARIANTS.map((v) => v.name)])];
 }
 
 function compileTypes(patterns: string[]): TypeMatcher {
   const variants = new Set<Variant>();
-  const raw: RegExp[] = [];
+  const raw: ((type: string) => boolean)[] = [];
   for (const p of patterns) {
-    if (/[*?]/.test(p)) {
-      const re = globRegex(p);
+    if (isGlob(p)) {
+      const test = globMatcher(p);
       // A glob over any name of a variant (type, alias, variant name) selects the whole variant, in every protocol.
       for (const protocol of PROTOCOLS) {
-        for (const name of knownTypes(protocol)) if (re.test(name)) variants.add(classify(name, protocol).variant);
+        for (const name of knownTypes(protocol)) if (test(name)) variants.add(classify(name, protocol).variant);
       }
-      for (const v of ALL_VARIANTS) if (re.test(v.name)) variants.add(v);
-      raw.push(re);
+      for (const v of ALL_VARIANTS) if (test(v.name)) variants.add(v);
+      raw.push(test);
       continue;
     }
     // A type selects its variant in each protocol that knows it (`session.updated` in Realtime and in Live).
@@ -63,15 +107,37 @@ function compileTypes(patterns: string[]): TypeMatcher {
     if (found) continue;
     const byName = variantsByName(p);
     if (byName.length) { for (const v of byName) variants.add(v); continue; }
-    if (p === 'Unknown') { raw.push(/^/); continue; }
-    raw.push(globRegex(p));
+    if (p === 'Unknown') { raw.push(() => true); continue; }
+    raw.push((type) => type === p);
   }
   return { variants, raw };
 }
 
+/**
+ * Warnings for --type and --exclude patterns that match no known name of any protocol: likely typos, with the
+ * nearest known type. Not errors: captures may hold types the catalogue does not know.
+ */
+export function filterWarnings(spec: FilterSpec): string[] {
+  const out: string[] = [];
+  let names: string[] | null = null;
+  for (const [option, list] of [['--type', spec.type], ['--exclude', spec.exclude]] as const) {
+    for (const p of splitList(list)) {
+      if (p === 'Unknown') continue;
+      names ??= everyName();
+      if (isGlob(p)) {
+        const test = globMatcher(p);
+        if (!names.some(test)) out.push(`${option} ${p} matches no known type`);
+      } else if (!names.includes(p)) {
+        out.push(`${option} ${p} matches no known type; did you mean ${nearest(p, names)}?`);
+      }
+    }
+  }
+  return out;
+}
+
 function tagMatches(m: TypeMatcher, tag: Tag): boolean {
   if (tag.known) return m.variants.has(tag.variant);
-  for (const re of m.raw) if (re.test(tag.variant.type)) return true;
+  for (const test of m.raw) if (test(tag.variant.type)) return true;
   return false;
 }
 
@@ -91,19 +157,37 @@ export function compileTypePrefilter(spec: FilterSpec): ((tag: Tag) => boolean) 
   return (tag) => tagMatches(m, tag);
 }
 
-/** An offset like `90s`, `2m`, `1.5h`, `500ms`, in milliseconds; null if it is not one. */
+const NUM = '(\\d+(?:\\.\\d+)?)';
+const COMPOUND = new RegExp(`^(?:${NUM}h)?(?:${NUM}m(?!s))?(?:${NUM}s)?(?:${NUM}ms)?$`);
+const CLOCK = /^(?:(\d+):)?(\d+):(\d{1,2}(?:\.\d+)?)$/;
+
+/**
+ * An offset in milliseconds, or null if it is not one: a number of seconds (`90`), units (`90s`, `2m`, `1.5h`,
+ * `500ms`) or several of them (`7m32s`, `1h2m`, `1m30.5s`), or a clock offset as `transcript` prints it
+ * (`07:32`, `07:32.5`, `1:07:32`).
+ */
 export function parseOffset(s: string): number | null {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(s.trim());
-  if (!m) return null;
-  const unit = { ms: 1, s: 1000, m: 60000, h: 3600000 }[m[2] ?? 's']!;
-  return Number(m[1]) * unit;
+  const t = s.trim();
+  if (/^\d+(\.\d+)?$/.test(t)) return Number(t) * 1000;
+  const clock = CLOCK.exec(t);
+  if (clock) {
+    const [h, m, sec] = [Number(clock[1] ?? 0), Number(clock[2]), Number(clock[3])];
+    if (sec >= 60 || (clock[1] !== undefined && m >= 60)) return null;
+    return ((h * 60 + m) * 60 + sec) * 1000;
+  }
+  const c = COMPOUND.exec(t);
+  if (!c || t === '') return null;
+  const [h, m, sec, ms] = [c[1], c[2], c[3], c[4]].map((x) => Number(x ?? 0)) as [number, number, number, number];
+  return ((h * 60 + m) * 60 + sec) * 1000 + ms;
 }
 
 function parseBound(name: string, s: string): { abs: number } | { offset: number } {
   const off = parseOffset(s);
   if (off !== null) return { offset: off };
-  const t = Date.parse(s);
-  if (Number.isNaN(t)) throw new FilterError(`${name} ${JSON.stringify(s)}: not an ISO time (2026-11-25T12:00:00Z) or an offset (90s, 2m)`);
+  const t = /^\d{4}-\d\d-\d\d/.test(s.trim()) ? Date.parse(s) : NaN;
+  if (Number.isNaN(t)) {
+    throw new FilterError(`${name} ${JSON.stringify(s)}: not a time: give an offset from the first event (90s, 7m32s, 1500ms), a clock offset as transcript prints it (07:32, 1:07:32) or an ISO time (2026-11-25T12:00:00Z)`);
+  }
   return { abs: t };
 }
 

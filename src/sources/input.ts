@@ -9,20 +9,33 @@ export function sourceName(spec: string): string {
   return spec === '-' ? 'stdin' : spec;
 }
 
-/** Raw bytes of a file or of stdin (`-`), in chunks of about 1 MiB. */
+// Names of standard input: read from the stream rtev already has, since reopening them fails when stdin is
+// a socket (as when a Node program spawns rtev).
+const STDIN_NAMES = new Set(['-', '/dev/stdin', '/dev/fd/0', '/proc/self/fd/0']);
+
+/** Raw bytes of a file or of stdin (`-`, `/dev/stdin`), in chunks of about 1 MiB. */
 export function openBytes(spec: string, stdin: NodeJS.ReadableStream): AsyncIterable<Buffer> {
-  if (spec === '-') return stdin as AsyncIterable<Buffer>;
+  if (STDIN_NAMES.has(spec)) return stdin as AsyncIterable<Buffer>;
   return readFileChunks(spec);
 }
 
 /**
- * A file's chunks, with the next reads already under way while the current chunk is processed, so the
- * disk (or page cache) and the scanner work at the same time. A fresh buffer per chunk: frames keep
- * views into it.
+ * A file's chunks. A regular file is read with the next reads already under way while the current chunk is
+ * processed, so the disk (or page cache) and the scanner work at the same time. Anything else (a FIFO, `<(…)`,
+ * `/dev/stdin`, a character device) cannot seek: it is read in order, one read at a time. A fresh buffer per
+ * chunk: frames keep views into it.
  */
 async function* readFileChunks(path: string, ahead = 2): AsyncGenerator<Buffer> {
   const fh = await open(path, 'r');
   try {
+    if (!(await fh.stat()).isFile()) {
+      for (;;) {
+        const { bytesRead, buffer } = await fh.read(Buffer.allocUnsafe(CHUNK), 0, CHUNK, null);
+        if (bytesRead === 0) break;
+        yield buffer.subarray(0, bytesRead);
+      }
+      return;
+    }
     let pos = 0;
     const pending: Promise<{ bytesRead: number; buffer: Buffer }>[] = [];
     const issue = () => {

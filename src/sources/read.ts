@@ -1,21 +1,25 @@
 import type { Protocol, Tag } from '../events/catalogue.js';
 import type { Frame } from '../events/frame.js';
-import { classifyLine, detectProtocol } from '../pipeline/classify.js';
 import { protocolFromUrl } from '../events/protocol.js';
-import { documentLines } from './document.js';
+import { classifyLine, detectProtocol, lineProtocol } from '../pipeline/classify.js';
+import { scanObject, scanValue, scanError, Slot, Spans } from '../scan/scan.js';
+import { capturesIn, isFolder, NO_CAPTURES } from './folders.js';
+import { harMessageLine } from './har.js';
 import { openDecoded, sourceName, type Peekable } from './input.js';
+import { JsonStreamSplitter, type UnitKind } from './json-stream.js';
 import { LineSplitter } from './lines.js';
 import type { MalformedReport } from './report.js';
 
-/** The documented limits: a JSONL line, and a whole JSON array or HAR document. */
-export const MAX_LINE_BYTES = 64 * 1024 * 1024;
-export const MAX_DOC_BYTES = 512 * 1024 * 1024;
+/**
+ * The documented limit of one line (of JSONL, or one element, object or message of a JSON document): above
+ * the largest frame the live side accepts (128 MiB), so that whatever rtev records, it reads back.
+ */
+export const MAX_LINE_BYTES = 256 * 1024 * 1024;
 
 export interface ReadOptions {
   stdin: NodeJS.ReadableStream;
   report: MalformedReport;
   maxLineBytes?: number;
-  maxDocBytes?: number;
   /** Lines whose type fails this are dropped unread (see compileTypePrefilter). */
   keepTag?: (tag: Tag) => boolean;
   /** Read every source as this protocol (--protocol); otherwise each source's own is detected. */
@@ -24,51 +28,70 @@ export interface ReadOptions {
   onSourceError?: (e: SourceError) => void;
 }
 
-/** A source that cannot be read at all (missing file, unreadable document): one line, exit 1. */
+/** A source that cannot be read at all (missing file, nothing readable in it): one line, exit 1. */
 export class SourceError extends Error {}
 
 /**
- * Every frame of every SOURCE, in order, in batches (one batch per chunk read, so consumers can keep
- * up with back-pressure without paying an `await` per line). Malformed lines go to `report`.
+ * Every frame of every SOURCE, in order, in batches (one batch per chunk read, so consumers can keep up with
+ * back-pressure without paying an `await` per line). A folder stands for every capture in it. Malformed
+ * lines go to `report`.
  */
 export async function* readFrames(specs: readonly string[], opts: ReadOptions): AsyncGenerator<Frame[]> {
   let seq = 0;
+  const fail = (e: unknown) => {
+    if (!(e instanceof SourceError) || !opts.onSourceError) throw e;
+    opts.onSourceError(e);
+  };
   for (const spec of specs.length ? specs : ['-']) {
-    try {
-      for await (const batch of readSource(spec, opts)) {
-        for (const f of batch) f.seq = ++seq;
-        yield batch;
+    let files = [spec];
+    if (isFolder(spec)) {
+      try {
+        files = capturesIn(spec);
+      } catch (e) {
+        fail(new SourceError(`${spec}: ${describeIoError(e)}`));
+        continue;
       }
-    } catch (e) {
-      if (!(e instanceof SourceError) || !opts.onSourceError) throw e;
-      opts.onSourceError(e);
+      if (!files.length) { fail(new SourceError(`${spec}: ${NO_CAPTURES}`)); continue; }
+    }
+    for (const file of files) {
+      try {
+        for await (const batch of readSource(file, opts)) {
+          for (const f of batch) f.seq = ++seq;
+          yield batch;
+        }
+      } catch (e) {
+        fail(e);
+      }
     }
   }
 }
 
 async function* readSource(spec: string, opts: ReadOptions): AsyncGenerator<Frame[]> {
   const name = sourceName(spec);
+  const log = new SourceLog(name, opts.report);
   try {
     const input = await openDecoded(spec, opts.stdin);
-    if (await looksLikeDocument(input, opts.maxLineBytes ?? MAX_LINE_BYTES)) yield* readDocument(name, input, opts);
-    else yield* readJsonl(name, input, opts, opts.protocol ?? detectProtocol(Buffer.concat(input.head)) ?? 'realtime');
+    if (await isDocument(input)) yield* readStream(name, input, opts, log);
+    else yield* readJsonl(name, input, opts, log, opts.protocol ?? detectProtocol(Buffer.concat(input.head)) ?? 'realtime');
   } catch (e) {
     if (e instanceof SourceError) throw e;
     throw new SourceError(`${name}: ${describeIoError(e)}`);
   }
+  log.finish();
 }
 
-async function* readJsonl(name: string, input: AsyncIterable<Buffer> | Iterable<Buffer>, opts: ReadOptions, protocol: Protocol): AsyncGenerator<Frame[]> {
+async function* readJsonl(name: string, input: AsyncIterable<Buffer>, opts: ReadOptions, log: SourceLog, protocol: Protocol): AsyncGenerator<Frame[]> {
   const maxLine = opts.maxLineBytes ?? MAX_LINE_BYTES;
   let batch: Frame[] = [];
   const splitter = new LineSplitter(maxLine, {
     line(buf, start, end, lineNo) {
       const r = classifyLine(name, lineNo, buf, start, end, opts.keepTag, protocol);
-      if (typeof r === 'string') opts.report.add(`${name}:${lineNo}`, r);
-      else if (r !== null) batch.push(r);
+      if (typeof r === 'string') log.malformed(lineNo, r, buf, start, end);
+      else if (r !== null) { batch.push(r); if (!log.readable) log.ok(); }
+      else if (!log.readable && !isBlank(buf, start, end)) log.ok(); // a meta line, or one dropped by type
     },
     tooLong(lineNo, bytes) {
-      opts.report.add(`${name}:${lineNo}`, `line of ${mib(bytes)} is over the ${mib(maxLine)} limit, skipped`);
+      log.malformed(lineNo, `line of ${mib(bytes)} is over the ${mib(maxLine)} limit, skipped`);
     },
   });
   for await (const chunk of input) {
@@ -79,52 +102,159 @@ async function* readJsonl(name: string, input: AsyncIterable<Buffer> | Iterable<
   if (batch.length) yield batch;
 }
 
-async function* readDocument(name: string, input: AsyncIterable<Buffer>, opts: ReadOptions): AsyncGenerator<Frame[]> {
-  const max = opts.maxDocBytes ?? MAX_DOC_BYTES;
-  const parts: Buffer[] = [];
-  let size = 0;
+/**
+ * A JSON document, streamed unit by unit (json-stream.ts): an array's elements, a sequence of (pretty-printed)
+ * objects, or a HAR file's messages. Units wait, up to 64, until one of them (or a HAR request URL) decides the
+ * protocol; then every unit is classified like a JSONL line.
+ */
+async function* readStream(name: string, input: AsyncIterable<Buffer>, opts: ReadOptions, log: SourceLog): AsyncGenerator<Frame[]> {
+  let protocol: Protocol | null = opts.protocol ?? null;
+  let waiting: { buf: Buffer; n: number }[] = [];
+  let batch: Frame[] = [];
+  const classify = (buf: Buffer, n: number, p: Protocol) => {
+    const r = classifyLine(name, n, buf, 0, buf.length, opts.keepTag, p);
+    if (typeof r === 'string') log.malformed(n, r, buf, 0, buf.length);
+    else if (r !== null) { batch.push(r); if (!log.readable) log.ok(); }
+    else if (!log.readable && !isBlank(buf, 0, buf.length)) log.ok();
+  };
+  const decide = (p: Protocol) => {
+    protocol = p;
+    for (const w of waiting) classify(w.buf, w.n, p);
+    waiting = [];
+  };
+  const item = (buf: Buffer, n: number) => {
+    if (protocol !== null) return classify(buf, n, protocol);
+    waiting.push({ buf, n });
+    const p = lineProtocol(buf, 0, buf.length);
+    if (p !== null || waiting.length >= 64) decide(p ?? 'realtime');
+  };
+  const splitter = new JsonStreamSplitter(opts.maxLineBytes ?? MAX_LINE_BYTES, {
+    unit(kind: UnitKind, buf: Buffer, n: number) {
+      if (kind !== 'message') return item(buf, n);
+      const line = harMessageLine(buf);
+      if (typeof line === 'string') log.malformed(n, line, buf, 0, buf.length);
+      else item(line, n);
+    },
+    url(url: string) {
+      if (protocol === null) {
+        const p = protocolFromUrl(url);
+        if (p !== null) decide(p);
+      }
+    },
+    broken(n: number, reason: string) {
+      log.malformed(n, reason);
+    },
+  });
   for await (const chunk of input) {
-    size += chunk.length;
-    if (size > max) throw new SourceError(`${name}: a JSON document over the ${mib(max)} limit; convert it to JSONL (jq -c '.[]')`);
-    parts.push(chunk);
+    splitter.push(chunk);
+    if (batch.length) { yield batch; batch = []; }
   }
-  const whole = Buffer.concat(parts, size);
-  const doc = documentLines(whole.toString('utf8'));
-  if ('error' in doc) {
-    // JSONL whose first line is cut short looked like a document: read it as JSONL after all.
-    if (/^\s*\{"[^\n]*\r?\n\s*\{"/.test(whole.toString('utf8', 0, Math.min(size, 1 << 20)))) {
-      yield* readJsonl(name, [whole], opts, opts.protocol ?? detectProtocol(whole) ?? 'realtime');
-      return;
-    }
-    throw new SourceError(`${name}: ${doc.error}`);
+  splitter.end();
+  if (splitter.har && splitter.messages === 0) {
+    throw new SourceError(`${name}: a HAR file without WebSocket messages (export it from the Network tab with the WS connection selected)`);
   }
-  const protocol = opts.protocol ?? (doc.url !== undefined ? protocolFromUrl(doc.url) : null)
-    ?? detectProtocol(Buffer.from(doc.lines.slice(0, 64).map((l) => l.text).join('\n'))) ?? 'realtime';
-  const batch: Frame[] = [];
-  for (const { n, text } of doc.lines) {
-    const buf = Buffer.from(text);
-    const r = classifyLine(name, n, buf, 0, buf.length, opts.keepTag, protocol);
-    if (typeof r === 'string') opts.report.add(`${name}:${n}`, r);
-    else if (r !== null) batch.push(r);
-  }
-  yield batch;
+  if (protocol === null) decide('realtime');
+  if (batch.length) yield batch;
+  log.unit = splitter.har ? 'message' : splitter.elements > 0 ? 'element' : 'object';
 }
 
 /**
- * Decide from content whether the input is one JSON document (array, HAR, pretty-printed object) or JSONL:
- * a document starts with `[`, or its first line is an incomplete object, or it is a single-line HAR.
+ * Whether the input is a JSON document (streamed by readStream) rather than JSONL, from its first line:
+ * - `[…` is an array, unless its first line is a whole value followed by more lines (`[]` heading JSONL);
+ * - `{…` is JSONL when its first line is a whole object, unless that object is a HAR file (`log`, one line);
+ *   a first line that is an unfinished object (`{` alone, pretty-printed) starts a document, unless the next
+ *   line starts a JSONL object (a first line cut short);
+ * - a first line longer than the look-ahead, starting with `[` or `{`, is a document (it is streamed either way).
  */
-async function looksLikeDocument(input: Peekable, maxLine: number): Promise<boolean> {
+async function isDocument(input: Peekable): Promise<boolean> {
+  const LOOK = 4 << 20;
   let head = Buffer.concat(input.head);
-  while (head.indexOf(10) < 0 && head.length < maxLine && (await input.more())) head = Buffer.concat(input.head);
-  let i = 0;
-  while (i < head.length && (head[i] === 0x20 || head[i] === 0x0a || head[i] === 0x0d || head[i] === 0x09 || head[i] === 0xef || head[i] === 0xbb || head[i] === 0xbf)) i++;
-  if (head[i] === 0x5b) return true;
-  if (head[i] !== 0x7b) return false;
-  const nl = head.indexOf(10, i);
-  const r = classifyLine('', 0, head, i, nl < 0 ? head.length : nl);
-  if (typeof r !== 'string') return false;
-  return /truncated/.test(r) || /^\s*\{\s*"log"\s*:/.test(head.toString('utf8', i, Math.min(head.length, i + 64)));
+  // The first byte after whitespace and a byte-order mark, and the end of its line (or of the look-ahead).
+  let i = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+  for (;;) {
+    while (i < head.length && isWsByte(head[i]!)) i++;
+    if (i < head.length || !(await input.more())) break;
+    head = Buffer.concat(input.head);
+  }
+  const c = head[i];
+  if (c !== 0x5b && c !== 0x7b) return false;
+  let nl = head.indexOf(10, i);
+  while (nl < 0 && head.length < LOOK && (await input.more())) { head = Buffer.concat(input.head); nl = head.indexOf(10, i); }
+  if (nl < 0 && !input.done) return true;
+  let e = nl < 0 ? head.length : nl;
+  while (e > i && isWsByte(head[e - 1]!)) e--;
+  const after = scanValue(head, i, e);
+  const complete = after === e;
+  // Is there anything after the first line?
+  let more = false;
+  if (nl >= 0) {
+    let k = nl + 1;
+    for (;;) {
+      while (k < head.length && isWsByte(head[k]!)) k++;
+      if (k < head.length) { more = true; break; }
+      if (!(await input.more())) break;
+      head = Buffer.concat(input.head);
+    }
+  }
+  if (c === 0x5b) return !(complete && more);
+  if (complete) {
+    // A one-line HAR file: an object with a `log` object and no type, direction or event.
+    const sp = new Spans();
+    scanObject(head, i, e, sp, null);
+    const log = sp.start(Slot.log);
+    return log >= 0 && head[log] === 0x7b && sp.start(Slot.type) < 0 && sp.start(Slot.event) < 0;
+  }
+  if (after >= 0 || !/truncated|unterminated/.test(scanError)) return false; // a malformed first line
+  return nl < 0 || !/^\s*\{"/.test(head.toString('utf8', nl + 1, Math.min(head.length, nl + 64)));
+}
+
+/**
+ * The malformed lines of one source, held back until the source proves readable: a source in which nothing
+ * is readable is one line (`nothing could be read`, with what its first line looks like), not a screenful.
+ */
+class SourceLog {
+  readable = false;
+  /** What the source is made of, for the message: line, element, object or message. */
+  unit = 'line';
+  private held: [number, string][] = [];
+  private count = 0;
+  private firstLooks = '';
+
+  constructor(private readonly name: string, private readonly report: MalformedReport) {}
+
+  malformed(n: number, reason: string, buf?: Buffer, start = 0, end = 0): void {
+    if (this.readable) return this.report.add(`${this.name}:${n}`, reason);
+    if (this.count === 0 && buf) this.firstLooks = buf.toString('utf8', start, Math.min(end, start + 60)) + (end - start > 60 ? '…' : '');
+    this.count++;
+    if (this.held.length < 10) this.held.push([n, reason]);
+  }
+
+  /** Something was read: the reports held back are written. */
+  ok(): void {
+    this.readable = true;
+    for (const [n, reason] of this.held) this.report.add(`${this.name}:${n}`, reason);
+    this.report.addUnshown(this.count - this.held.length);
+    this.held = [];
+    this.count = 0;
+  }
+
+  /** The end of the source: when nothing was readable, its malformed lines become one error. */
+  finish(): void {
+    if (this.readable || this.count === 0) return;
+    const [n, reason] = this.held[0]!;
+    if (this.count === 1 && n === 0) throw new SourceError(`${this.name}: nothing could be read: ${reason}`); // `[` and no more
+    const all = this.count === 1 ? `its only ${this.unit} is malformed` : `all ${this.count} ${this.unit}s are malformed`;
+    const where = this.unit === 'object' ? `line ${n}` : `${this.unit} ${n}`;
+    const looks = this.firstLooks ? ` ${JSON.stringify(this.firstLooks)}` : '';
+    throw new SourceError(`${this.name}: nothing could be read: ${all}; ${where}${looks}: ${reason}`);
+  }
+}
+
+const isWsByte = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+
+function isBlank(buf: Buffer, s: number, e: number): boolean {
+  for (let i = s; i < e; i++) if (!isWsByte(buf[i]!)) return false;
+  return true;
 }
 
 function mib(n: number): string {
@@ -137,6 +267,7 @@ function describeIoError(e: unknown): string {
     case 'ENOENT': return 'no such file';
     case 'EACCES': return 'permission denied';
     case 'EISDIR': return 'is a directory';
+    case 'ENXIO': return 'cannot be opened (a socket? give it on stdin as -)';
     case 'Z_DATA_ERROR': case 'Z_BUF_ERROR': return `corrupt gzip data (${err.message})`;
     default: return err?.message ?? String(e);
   }

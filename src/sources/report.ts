@@ -10,6 +10,11 @@ export class MalformedReport {
     if (this.count <= this.limit) this.write(escapeControls(`${where}: ${reason}`));
   }
 
+  /** Malformed lines counted but not described (held back, then beyond the ones shown). */
+  addUnshown(n: number): void {
+    this.count += n;
+  }
+
   /** The closing line, when some reports were held back. */
   finish(): void {
     if (this.count > this.limit) this.write(`rtev: ${this.count} malformed lines in all (${this.count - this.limit} not shown)`);
