@@ -179,6 +179,16 @@ describe('rtev report: the page', () => {
   });
 });
 
+describe('rtev report: several sources', () => {
+  it('makes one page whose turns are named by session, each counting from 1', async () => {
+    const { data } = pageParts((await report([fixture('diagnosis.jsonl'), sample])).html);
+    expect(data.sessions.map((x) => x.source)).toEqual([fixture('diagnosis.jsonl'), sample]);
+    expect(data.turns.map((t) => t.key)).toEqual(['1.1', '1.2', '1.3', '1.4', '1.5', '1.6', '2.1', '2.2', '2.3', '2.4', '2.5', '2.6']);
+    const stats = JSON.parse((await rtev(['stats', '--json', fixture('diagnosis.jsonl'), sample])).stdout);
+    expect(data.figures.find((f) => f.stat === 'total_tokens')!.value).toBe(stats.usage.total_tokens);
+  });
+});
+
 describe('rtev report: hostile captures', () => {
   it('escapes JSON so that it cannot end its script element or open a comment', () => {
     const s = scriptJson({ a: '</script><!--<script>&\u2028\u2029' });

@@ -331,7 +331,7 @@ export function client(): void {
       // With pointer capture the event targets the svg: find the span under the pointer.
       const s = spanAt(document.elementFromPoint(e.clientX, e.clientY));
       const r = plot.getBoundingClientRect();
-      if (s) select(s.turn, s.seq, s.kind === 'turn' ? s.x0 : s.x0);
+      if (s) select(s.turn, s.seq, s.x0);
       else if (e.clientX - r.left > LEFT) seek(Math.max(0, tAt(e.clientX - r.left)));
     });
     plot.addEventListener('dblclick', () => { v0 = -full * 0.01; v1 = full * 1.01; draw(); });
@@ -396,7 +396,7 @@ export function client(): void {
         for (const [start, len] of parts) for (let i = 0; i < len; i++) out[o++] = samples[(start + i) * 2 + 1] ?? 0;
         const p = el('audio', { controls: '', preload: 'metadata', 'data-audio': `turn-${t.key}` });
         p.src = URL.createObjectURL(new Blob([buf], { type: 'audio/wav' }));
-        const label = el('span', { class: 'muted' }, `${multi ? 'Turn' : 'Turn'} ${t.key} · ${seconds(n / a.rate)}`);
+        const label = el('span', { class: 'muted' }, `Turn ${t.key} · ${seconds(n / a.rate)}`);
         label.addEventListener('click', () => select(t));
         list.append(el('div', { class: 'turn-player', ...turnAttrs(t) }, label, p));
       }
@@ -438,7 +438,7 @@ export function client(): void {
       const tt = t.turn;
       const tr = el('tr', { ...turnAttrs(t), 'aria-selected': 'false', tabindex: '0' });
       for (const [key, , , numeric] of cols) {
-        let text = key === 'turn' ? t.key : key === 'flags' ? '' : t.cells[key] ?? '';
+        const text = key === 'turn' ? t.key : key === 'flags' ? '' : t.cells[key] ?? '';
         const td = el('td', { 'data-col': key, class: numeric ? 'num' : key });
         if (key in raw) td.setAttribute('data-value', String(raw[key]!(t)));
         if (key === 'first_audio' && tt.flags.includes('slow')) td.classList.add('hot');
