@@ -10,6 +10,7 @@ import { diagnosisCommands } from './cli/diagnosis.js';
 import { liveCommands } from './cli/live.js';
 import { proxyCommands } from './cli/proxy.js';
 import { readingCommands } from './cli/reading.js';
+import { reportCommands } from './cli/report.js';
 import { HELP_FOOTER, version, type Runner } from './cli/shared.js';
 import { writeError } from './record/write-error.js';
 
@@ -39,6 +40,7 @@ function buildProgram(r: Runner): Command {
   diagnosisCommands(program, r);
   liveCommands(program, r);
   proxyCommands(program, r);
+  reportCommands(program, r);
   catalogueCommands(program, r);
   return program;
 }
