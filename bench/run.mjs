@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// npm run bench [-- --quick] [-- --only stats,filter,cat,model,export,live,proxy,startup]
+// npm run bench [-- --quick] [-- --only stats,filter,cat,model,report,export,live,proxy,startup]
+// report: rtev report (--no-audio and with audio) against stats, and its page's time to interactive in Chromium.
 // model: stats, turns and session (the turn model) on the audio-heavy capture; with RTEV_BASELINE=/path/to/rtev
 // (a build from before the model) its stats is timed too, for the ratio.
 // Times rtev against jq (and grep, the floor) on the same generated captures, in the same run, and prints a
@@ -68,7 +69,7 @@ function bench(label, size, cmds) {
 const q = (s) => `'${s}'`;
 const sizes = quick ? { audio: 200, events: 50 } : { audio: 1000, events: 200 };
 const reading = want('stats') || want('filter') || want('cat');
-const audio = reading || want('model') || want('export') ? capture(`audio-${sizes.audio}mb.jsonl`, ['--mb', String(sizes.audio)]) : null;
+const audio = reading || want('model') || want('report') || want('export') ? capture(`audio-${sizes.audio}mb.jsonl`, ['--mb', String(sizes.audio)]) : null;
 const events = reading || want('export') ? capture(`events-${sizes.events}mb.jsonl`, ['--mb', String(sizes.events), '--no-audio']) : null;
 
 for (const [label, c] of reading ? [[`audio-heavy ${sizes.audio} MB`, audio], [`event-heavy ${sizes.events} MB`, events]] : []) {
@@ -154,6 +155,11 @@ if (want('export')) {
     rows.push(`| ${count.toLocaleString('en-US')} small recordings: export | rtev export | ${r.secs.toFixed(2)} s | ${Math.round(count / r.secs).toLocaleString('en-US')} files/s | | ${r.rssMB.toFixed(0)} MB |`);
   }
   rmSync(out, { recursive: true, force: true });
+}
+
+if (want('report')) {
+  const { reportBench } = await import('./report.mjs');
+  rows.push(...await reportBench({ rtev, capture: audio.file, bytes: audio.bytes, data, time, label: `audio-heavy ${sizes.audio} MB: report` }));
 }
 
 if (want('stats') && !quick) {

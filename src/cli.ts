@@ -11,9 +11,20 @@ import { fleetCommands } from './cli/fleet.js';
 import { liveCommands } from './cli/live.js';
 import { proxyCommands } from './cli/proxy.js';
 import { readingCommands } from './cli/reading.js';
+import { reportCommands } from './cli/report.js';
 import { HELP_FOOTER, version, type Runner } from './cli/shared.js';
+import { writeError } from './record/write-error.js';
 
 export { colorLevel } from './cli/shared.js';
+
+/**
+ * A usage error as one line that reads like every other rtev message: `rtev: unknown option '--x' (rtev --help
+ * for usage)`. Commander's own second line (a suggestion) joins the first.
+ */
+export function usageLine(s: string): string {
+  const text = s.trim().replace(/^error: /, 'rtev: ').replace(/\n\(Did you mean (.*)\?\)$/, '; did you mean $1?').replace(/\s*\n\s*/g, ' ');
+  return `${text} (rtev --help for usage)\n`;
+}
 
 function buildProgram(r: Runner): Command {
   const program = new Command('rtev')
@@ -23,16 +34,15 @@ function buildProgram(r: Runner): Command {
     .configureOutput({
       writeOut: (s) => r.io.stdout.write(s),
       writeErr: (s) => r.io.stderr.write(s),
-      // Usage errors read like every other rtev message.
-      outputError: (s, write) => write(s.replace(/^error: /, 'rtev: ')),
+      outputError: (s, write) => write(usageLine(s)),
     })
-    .showHelpAfterError('(rtev --help for usage)')
     .addHelpText('after', HELP_FOOTER);
   readingCommands(program, r);
   diagnosisCommands(program, r);
   fleetCommands(program, r);
   liveCommands(program, r);
   proxyCommands(program, r);
+  reportCommands(program, r);
   catalogueCommands(program, r);
   return program;
 }
@@ -82,9 +92,17 @@ export function processIo(): Io {
 
 /** The entry point of `bin/rtev`: runs, then sets the exit code. Unexpected errors are one line, no stack. */
 export async function run(): Promise<void> {
-  // A reader that goes away (| head) is a normal end, not a crash.
+  // A reader that goes away (| head) is a normal end, not a crash; a write that fails (a full disk) is one line
+  // and exit 1. Commands stop when their output closes (Output.closed); one still running 2 s later is ended.
+  let stdoutFailed: NodeJS.ErrnoException | null = null;
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(0);
+    if (stdoutFailed) return;
+    stdoutFailed = e;
+    if (e.code !== 'EPIPE') {
+      process.stderr.write(`rtev: cannot write to stdout: ${writeError(e)}\n`);
+      process.exitCode = 1;
+    }
+    setTimeout(() => process.exit(e.code === 'EPIPE' ? 0 : 1), 2000).unref();
   });
   // The process title shows the command but no arguments: a --header or a URL may carry a key.
   const command = process.argv[2];
@@ -96,7 +114,11 @@ export async function run(): Promise<void> {
     process.exit(1);
   });
   try {
-    process.exitCode = await main(process.argv.slice(2), processIo());
+    const code = await main(process.argv.slice(2), processIo());
+    const failed = stdoutFailed as NodeJS.ErrnoException | null;
+    // Interrupted: the recording is flushed; stdout may be a pipe nobody reads, so do not wait for it.
+    if (code === 130 || code === 143) process.exit(code);
+    process.exitCode = failed && failed.code !== 'EPIPE' ? 1 : code;
   } catch (e) {
     process.stderr.write(`rtev: internal error: ${(e as Error)?.message ?? e}\n`);
     if (process.env.RTEV_DEBUG) process.stderr.write(`${(e as Error)?.stack}\n`);

@@ -2,8 +2,8 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import {
-  act, bundledSample, collect, count, HELP_FOOTER, makeCtx, port, version, withColorOptions, withDisplayOptions,
-  withFilterOptions, withReadFlags, type Runner,
+  act, bundledSample, collect, count, exclusiveFlags, HELP_FOOTER, makeCtx, port, tailSourceClash, version, withColorOptions,
+  withDisplayOptions, withFilterOptions, withReadFlags, type Runner,
 } from './shared.js';
 
 /** A live source: a WebSocket URL, `openai`, nothing, or --call-id. Anything else is a file. */
@@ -18,11 +18,12 @@ function withConnectOptions(cmd: Command): Command {
     .option('--model <model>', 'the model for OpenAI (default $RTEV_MODEL, else gpt-realtime)')
     .option('--header <header>', 'an extra header, "Name: value" (repeatable); the only credential sent to other hosts', collect)
     .option('--reconnect', 'reconnect when the connection ends, with capped exponential backoff')
+    .option('--insecure', 'send keys over plain ws:// to a host that is not loopback (readable on the network)')
     .option('--force', 'overwrite the recording file if it exists');
 }
 
 export function liveCommands(program: Command, r: Runner): void {
-  withDisplayOptions(withConnectOptions(withFilterOptions(withReadFlags(program.command('tail')
+  const tail = withDisplayOptions(withConnectOptions(withFilterOptions(withReadFlags(program.command('tail')
     .description('watch a live session (ws://, wss://, openai) while recording it; or the last events of a file')
     .argument('[source]', 'wss://… or ws://… URL, openai (the default), or a capture file')))))
     .option('--record <file>', 'record to this file (default recordings/<UTC time>_<host>.jsonl)')
@@ -38,6 +39,7 @@ export function liveCommands(program: Command, r: Runner): void {
     .option('--json', 'tagged JSON lines, as cat --json')
     .addHelpText('after', HELP_FOOTER)
     .action(async (source: string | undefined, opts) => {
+      tailSourceClash(tail, isLive(source));
       const ctx = await makeCtx(r.io, opts.color);
       if (isLive(source)) {
         const { runLive } = await import('../commands/live.js');
@@ -57,6 +59,7 @@ export function liveCommands(program: Command, r: Runner): void {
         r.code = await tailFile(source!, opts, ctx);
       }
     });
+  exclusiveFlags(tail, 'record', 'no-record');
 
   withConnectOptions(program.command('record')
     .description('record a live session (or bare events from stdin: -) without printing it')

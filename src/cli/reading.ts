@@ -1,18 +1,18 @@
 /** The commands that read captures: cat, filter, stats, transcript, audio, check. */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { RULES } from '../pipeline/check.js';
 import { act, count, readingCommand, withDisplayOptions, type Runner } from './shared.js';
 
 export function readingCommands(program: Command, r: Runner): void {
   withDisplayOptions(readingCommand(program, 'cat', 'pretty-print captures, one line per event'))
     .option('--json', 'one tagged JSON line per event: {seq, ts, dir, protocol, variant, family, [alias], event}')
-    .option('--raw', 'the input lines, unchanged')
+    .addOption(new Option('--raw', 'the input lines, unchanged').conflicts('json'))
     .action(act(r, async (ctx, sources: string[], opts) => (await import('../commands/cat.js')).runCat(sources, opts, ctx)));
 
   withDisplayOptions(readingCommand(program, 'filter', 'select events; writes the selected input lines unchanged'))
     .option('-n, --limit <n>', 'stop after N selected events', count)
-    .option('--count', 'print only the number of selected events')
-    .option('--pretty', "print in cat's format instead of the raw lines (then --time, --all, --wide apply)")
+    .addOption(new Option('--count', 'print only the number of selected events').conflicts(['pretty', 'json']))
+    .addOption(new Option('--pretty', "print in cat's format instead of the raw lines (then --time, --all, --wide apply)").conflicts('json'))
     .option('--json', 'tagged JSON lines, as cat --json')
     .action(act(r, async (ctx, sources: string[], opts) => (await import('../commands/filter.js')).runFilter(sources, opts, ctx)));
 
@@ -24,7 +24,7 @@ export function readingCommands(program: Command, r: Runner): void {
     .action(act(r, async (ctx, sources: string[], opts) => (await import('../commands/stats.js')).runStats(sources, opts, ctx)));
 
   readingCommand(program, 'transcript', 'the conversation as text: who said what, tool calls, interruptions, failures')
-    .option('--markdown', 'Markdown')
+    .addOption(new Option('--markdown', 'Markdown').conflicts('json'))
     .option('--json', 'a JSON array of turns')
     .option('--all', 'also the out-of-band responses (conversation: "none"), labelled, never as a reply')
     .action(act(r, async (ctx, sources: string[], opts) => (await import('../commands/transcript.js')).runTranscript(sources, opts, ctx)));

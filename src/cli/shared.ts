@@ -135,11 +135,54 @@ export async function makeCtx(io: Io, colorFlag: boolean | undefined): Promise<C
 }
 
 /**
+ * `tail` reads a file or watches a live session; these options make sense for only one of the two. Giving one
+ * to the other is a usage error that names it (`tail FILE --say …`).
+ */
+export const TAIL_LIVE_ONLY = ['callId', 'model', 'header', 'reconnect', 'force', 'insecure', 'record', 'exitAfter', 'timeout', 'send', 'say', 'audio', 'audioSpeed'];
+export const TAIL_FILE_ONLY = ['lines', 'follow'];
+
+/** The first of these options given on the command line, as its flag (`--say`), or null. */
+export function givenFlag(cmd: Command, keys: readonly string[]): string | null {
+  for (const key of keys) {
+    if (cmd.getOptionValueSource(key) !== 'cli') continue;
+    const opts = cmd.options.filter((o) => o.attributeName() === key);
+    // --record and --no-record share one value: name the one its value came from.
+    const o = opts.find((x) => x.negate === (cmd.getOptionValue(key) === false)) ?? opts[0];
+    return o?.long ?? `--${key}`;
+  }
+  return null;
+}
+
+/**
+ * Two flags that set one value (`--record FILE`, `--no-record`) cannot be checked by commander's conflicts():
+ * watch each as it is parsed, and make giving both a usage error naming them.
+ */
+export function exclusiveFlags(cmd: Command, a: string, b: string): Command {
+  const seen = new Set<string>();
+  cmd.on(`option:${a}`, () => seen.add(a));
+  cmd.on(`option:${b}`, () => seen.add(b));
+  return cmd.hook('preAction', () => {
+    if (seen.size === 2) cmd.error(`error: option '--${a}' cannot be used with option '--${b}'`, { code: 'rtev.conflictingOption', exitCode: 2 });
+  });
+}
+
+/** A usage error about `tail`'s SOURCE and an option, through commander (one line, exit 2). */
+export function tailSourceClash(cmd: Command, live: boolean): void {
+  const flag = givenFlag(cmd, live ? TAIL_FILE_ONLY : TAIL_LIVE_ONLY);
+  if (flag === null) return;
+  cmd.error(live ? `error: option '${flag}' applies to a file SOURCE, not to a live session`
+    : `error: option '${flag}' applies to a live session (ws://, wss://, openai), not to a file SOURCE`, { code: 'rtev.conflictingOption', exitCode: 2 });
+}
+
+/**
  * A command's action: build the context (colour from its --color/--no-color), load the command module only
  * now, and keep its exit code. Commander passes the positional argument, then the options.
  */
 export function act<A>(r: Runner, run: (ctx: Ctx, arg: A, opts: any) => Promise<number>) {
   return async (arg: A, opts: { color?: boolean }) => {
-    r.code = await run(await makeCtx(r.io, opts.color), arg, opts);
+    const ctx = await makeCtx(r.io, opts.color);
+    const code = await run(ctx, arg, opts);
+    // A write to stdout that failed (a full disk) is a failure, whatever the command thought.
+    r.code = ctx.out.error ? 1 : code;
   };
 }

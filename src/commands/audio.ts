@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { alawToLinear, pcmBytes, resample, ulawToLinear } from '../audio/wav.js';
 import { WavFile } from '../audio/wav-file.js';
 import type { Frame } from '../events/frame.js';
@@ -35,12 +35,42 @@ function convert(pcm: Buffer, from: number, to: number): Buffer {
 }
 
 /**
+ * Make the output folder and its missing parents, one level at a time: Node's recursive mkdir loops forever
+ * where a parent cannot be made (/proc/nope/x). The reason it cannot be used, or null.
+ */
+function makeFolder(path: string): { usage: boolean; message: string } | null {
+  try {
+    if (statSync(path).isDirectory()) return null;
+    return { usage: true, message: `-o ${path}: exists and is not a folder; audio writes its WAV files into a folder` };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT') return { usage: false, message: `-o ${path}: ${(e as Error).message}` };
+  }
+  const parent = dirname(path);
+  if (parent !== path) {
+    const bad = makeFolder(parent);
+    if (bad) return bad;
+  }
+  try {
+    mkdirSync(path);
+    return null;
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    return { usage: false, message: `-o ${path}: cannot make the folder: ${err.code === 'ENOENT' ? 'its parent cannot hold folders' : err.message}` };
+  }
+}
+
+/**
  * `rtev audio`: the assistant's audio rebuilt from output audio deltas, one WAV per response (or one for the
  * session with --join, silence where time passed), or the user's audio from client appends with --input.
  * Streams: each delta is decoded and written as it is read.
  */
 export async function runAudio(sources: string[], o: AudioOptions, ctx: Ctx): Promise<number> {
-  mkdirSync(o.output, { recursive: true });
+  const bad = makeFolder(o.output);
+  if (bad) {
+    ctx.say(`rtev: ${bad.message}`);
+    return bad.usage ? EXIT.usage : EXIT.failure;
+  }
   const formats = new AudioFormats();
   const files = new Map<string, WavFile>();
   let joined: WavFile | null = null;

@@ -4,8 +4,9 @@ import { compileFilter, type FilterSpec, type FrameTest } from '../pipeline/filt
 import { classifyLine } from '../pipeline/classify.js';
 import { recordingLine } from '../record/line.js';
 import { Recorder, RecordError, defaultRecordingPath } from '../record/recorder.js';
-import { EndpointError, resolveEndpoint, scrubBytes, type Endpoint } from '../sources/endpoint.js';
-import { connectLive, type LiveEnd } from '../sources/websocket.js';
+import { EndpointError, resolveEndpoint, type Endpoint } from '../sources/endpoint.js';
+import { scrubberFor, type Scrubber } from '../sources/secrets.js';
+import { connectLive, MAX_FRAME_BYTES, type LiveEnd } from '../sources/websocket.js';
 import { LineSplitter } from '../sources/lines.js';
 import { lineWidth } from './cat.js';
 import { EXIT, type Ctx } from './context.js';
@@ -21,6 +22,8 @@ export interface LiveOptions extends FilterSpec {
   model?: string;
   header?: string[];
   reconnect?: boolean;
+  /** Send keys over plain ws:// to a host that is not loopback. */
+  insecure?: boolean;
   /** A file to record to; undefined for the default file, false for none. */
   record?: string | false;
   force?: boolean;
@@ -47,12 +50,16 @@ export function backoffMs(attempt: number): number {
   return Math.min(30000, 1000 * 2 ** Math.max(0, attempt - 1));
 }
 
+/** Why a live run ended from our side. */
+type Stop = 'match' | 'timeout' | 'record-failed' | 'stdout' | NodeJS.Signals;
+
 /** The frames of one live run, shown (tail) and recorded, with secrets scrubbed and --exit-after watched. */
 class Session {
   seq = 0;
   matched = false;
   readonly started = Date.now();
   private statusTimer: NodeJS.Timeout | null = null;
+  private readonly scrubber: Scrubber | null;
 
   constructor(
     private readonly ctx: Ctx,
@@ -63,21 +70,23 @@ class Session {
     private readonly exitAfter: FrameTest | null,
     private readonly onMatch: () => void,
     private readonly onSessionCreated: (f: Frame) => void = () => {},
-  ) {}
+  ) {
+    this.scrubber = ep ? scrubberFor(ep.secrets) : null;
+  }
 
   private sawSession = false;
 
   /** A frame as it arrives: recorded first, then shown. */
   frame(data: Buffer, isBinary: boolean, dir: 'server' | 'client'): void {
-    // Secrets never reach a recording or the screen, even when a server echoes them back.
-    if (this.ep && !isBinary) data = scrubBytes(data, this.ep.secrets);
+    // Secrets in any form, text or binary (before base64), never reach the recording or the screen.
+    if (this.scrubber) data = this.scrubber.bytes(data);
     const line = recordingLine(new Date().toISOString(), dir, data, isBinary);
     this.recorder?.frame(line);
     const f = classifyLine(this.ep?.shown ?? 'stdin', ++this.seq, line, 0, line.length);
     if (f === null || typeof f === 'string') return;
     f.seq = this.seq;
     // After --exit-after matched, frames still in flight are recorded but not shown.
-    if (this.display && !this.matched && this.keep(f)) this.display.show(f);
+    if (this.display && !this.matched && this.keep(f)) this.show(f);
     if (!this.sawSession && dir === 'server' && f.tag.variant.type === 'session.created') {
       this.sawSession = true;
       this.onSessionCreated(f);
@@ -85,6 +94,15 @@ class Session {
     if (this.exitAfter && !this.matched && this.exitAfter(f)) {
       this.matched = true;
       this.onMatch();
+    }
+  }
+
+  /** A frame that cannot be shown costs one line on stderr, never the session or its recording. */
+  private show(f: Frame): void {
+    try {
+      this.display!.show(f);
+    } catch (e) {
+      this.ctx.say(`rtev: frame ${f.seq} cannot be shown (${(e as Error).message}); it is in the recording`);
     }
   }
 
@@ -112,7 +130,8 @@ class Session {
 function openRecorder(o: LiveOptions, host: string, ctx: Ctx): Recorder | null | number {
   if (o.record === false) return null;
   try {
-    return o.record === undefined ? new Recorder(defaultRecordingPath(host), !!o.force, true) : new Recorder(o.record, !!o.force);
+    // A default name is never overwritten: a second session in the same second gets _2, _3, …
+    return o.record === undefined ? new Recorder(defaultRecordingPath(host), false, true, true) : new Recorder(o.record, !!o.force);
   } catch (e) {
     if (!(e instanceof RecordError)) throw e;
     ctx.say(`rtev: ${e.message}`);
@@ -152,7 +171,7 @@ export async function runLive(source: string | undefined, o: LiveOptions, ctx: C
   let keep: FrameTest;
   let exitAfter: FrameTest | null;
   try {
-    ep = resolveEndpoint({ source, callId: o.callId, model: o.model, headers: o.header }, ctx.io.env);
+    ep = resolveEndpoint({ source, callId: o.callId, model: o.model, headers: o.header, insecure: o.insecure }, ctx.io.env);
     keep = compileFilter(o);
     exitAfter = o.exitAfter ? compileFilter({ type: [o.exitAfter] }) : null;
   } catch (e) {
@@ -162,17 +181,22 @@ export async function runLive(source: string | undefined, o: LiveOptions, ctx: C
     }
     throw e;
   }
+  if (ep.keyOnCommandLine) {
+    ctx.say('rtev: warning: the key in the URL is on the command line, where other users of this machine can read it (ps, /proc); export OPENAI_API_KEY instead');
+  }
   const recorder = openRecorder(o, ep.host, ctx);
   if (typeof recorder === 'number') return recorder;
   recorder?.meta({ version: o.version, command: o.command, source: ep.shown });
 
   let conn: Awaited<ReturnType<typeof connectLive>> | null = null;
-  let stop: 'match' | 'timeout' | NodeJS.Signals | null = null;
-  const end = (why: typeof stop) => {
+  let stop: Stop | null = null;
+  const end = (why: Stop) => {
     if (stop === null) stop = why;
     conn?.close();
   };
+  if (recorder) recorder.onFail = () => end('record-failed');
   const display = makeDisplay(o, ctx);
+  if (display) ctx.out.onClose(() => end('stdout'));
   const startSending = (created: Frame) => {
     if (!outbox.items.length) return;
     const c = conn!;
@@ -206,19 +230,32 @@ export async function runLive(source: string | undefined, o: LiveOptions, ctx: C
   if (timeout) clearTimeout(timeout);
   session.stopStatus();
   display?.end();
-  await ctx.out.flush();
+  const stopped = stop as Stop | null;
+  const signalled = stopped === 'SIGINT' || stopped === 'SIGTERM';
+  // After a signal, stdout may be a pipe nobody reads: hand it what is left, but do not wait for it.
+  if (signalled || stopped === 'stdout') ctx.out.push();
+  else await ctx.out.flush();
 
-  const stopped = stop as typeof stop;
-  const how = stopped === 'SIGINT' || stopped === 'SIGTERM' ? `interrupted (${stopped})`
+  const how = signalled ? `interrupted (${stopped})`
     : stopped === 'match' ? `ended after ${o.exitAfter}`
     : stopped === 'timeout' ? (o.exitAfter ? `no ${o.exitAfter} within ${o.timeout} s` : `ended after ${o.timeout} s (--timeout)`)
+    : stopped === 'stdout' ? (ctx.out.error ? 'stdout failed' : 'the reader of stdout went away')
     : result.message;
   recorder?.meta({
     end: stopped ?? (result.ok ? 'closed' : 'failed'), code: result.code, reason: result.reason,
     message: stopped ? how : result.message, frames: recorder.frames,
   });
   recorder?.close();
-  if (stopped === 'SIGINT' || stopped === 'SIGTERM') {
+  if (recorder?.failed) {
+    // The disk is full or the file too large: the file keeps whole lines; say so, and what else ended.
+    ctx.say(`rtev: ${recorder.failed}`);
+    return signalled ? (stopped === 'SIGINT' ? EXIT.sigint : EXIT.sigterm) : EXIT.failure;
+  }
+  if (stopped === 'stdout') {
+    summary(ctx, session, recorder, how);
+    return ctx.out.error ? EXIT.failure : EXIT.ok;
+  }
+  if (signalled) {
     summary(ctx, session, recorder, how);
     return stopped === 'SIGINT' ? EXIT.sigint : EXIT.sigterm;
   }
@@ -247,7 +284,9 @@ export async function recordStdin(o: LiveOptions, ctx: Ctx): Promise<number> {
   let stop: NodeJS.Signals | null = null;
   ctx.io.onSignal?.((sig) => { stop = sig; (ctx.io.stdin as NodeJS.ReadStream).destroy?.(); });
   session.startStatus();
-  const splitter = new LineSplitter(64 * 1024 * 1024, {
+  // A write that fails ends the reading: nothing more could be recorded.
+  if (recorder) recorder.onFail = () => (ctx.io.stdin as NodeJS.ReadStream).destroy?.();
+  const splitter = new LineSplitter(MAX_FRAME_BYTES, {
     line: (buf, s, e) => {
       if (s === e) return;
       const data = buf.subarray(s, buf[e - 1] === 0x0d ? e - 1 : e);
@@ -255,12 +294,12 @@ export async function recordStdin(o: LiveOptions, ctx: Ctx): Promise<number> {
       const f = classifyLine('stdin', 0, data, 0, data.length);
       session.frame(data, false, f !== null && typeof f !== 'string' ? f.direction : 'server');
     },
-    tooLong: (n, size) => ctx.say(`stdin:${n}: line of ${size} bytes is over the 64 MiB limit, skipped`),
+    tooLong: (n, size) => ctx.say(`stdin:${n}: line of ${size} bytes is over the ${MAX_FRAME_BYTES / 1024 / 1024} MiB limit of a frame, skipped`),
   });
   try {
     for await (const chunk of ctx.io.stdin as AsyncIterable<Buffer>) splitter.push(chunk);
   } catch {
-    // stdin destroyed by a signal: what was read is recorded.
+    // stdin destroyed by a signal or a failed write: what was read is recorded.
   }
   splitter.end();
   session.stopStatus();
@@ -268,6 +307,10 @@ export async function recordStdin(o: LiveOptions, ctx: Ctx): Promise<number> {
   const stopped = stop as NodeJS.Signals | null;
   recorder?.meta({ end: stopped ?? 'eof', frames: recorder.frames });
   recorder?.close();
+  if (recorder?.failed) {
+    ctx.say(`rtev: ${recorder.failed}`);
+    return EXIT.failure;
+  }
   summary(ctx, session, recorder, stopped ? `interrupted (${stopped})` : 'end of input');
   return stopped === 'SIGINT' ? EXIT.sigint : stopped === 'SIGTERM' ? EXIT.sigterm : EXIT.ok;
 }

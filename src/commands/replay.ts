@@ -65,8 +65,13 @@ export async function runReplay(source: string, o: ReplayCliOptions, ctx: Ctx): 
   const replay = await serveReplay(source, o, ctx);
   if (typeof replay === 'number') return replay;
   ctx.say(`rtev: replaying ${source} at ${replay.url} (speed ${o.speed}${o.interactive ? ', interactive' : ''}); Ctrl-C to stop`);
-  const sig = await new Promise<'SIGINT' | 'SIGTERM'>((resolve) => ctx.io.onSignal?.(resolve));
+  // It serves until Ctrl-C, or until the reader of stdout goes away (| head).
+  const why = await new Promise<'SIGINT' | 'SIGTERM' | 'stdout'>((resolve) => {
+    ctx.io.onSignal?.(resolve);
+    ctx.out.onClose(() => resolve('stdout'));
+  });
   await replay.stop();
-  await ctx.out.flush();
-  return sig === 'SIGINT' ? EXIT.sigint : EXIT.sigterm;
+  if (why === 'stdout') return ctx.out.error ? EXIT.failure : EXIT.ok;
+  ctx.out.push(); // stdout may be a pipe nobody reads: do not wait for it
+  return why === 'SIGINT' ? EXIT.sigint : EXIT.sigterm;
 }

@@ -102,7 +102,8 @@ export async function tailFile(path: string, o: TailFileOptions, ctx: Ctx): Prom
 
   let stop: 'SIGINT' | 'SIGTERM' | null = null;
   let wake: (() => void) | null = null;
-  ctx.io.onSignal?.((sig) => { stop = sig; wake?.(); });
+  // A signal wakes the loop, even while it waits for a reader that does not read.
+  const signalled = new Promise<void>((resolve) => ctx.io.onSignal?.((sig) => { stop = sig; wake?.(); resolve(); }));
   while (stop === null && !ctx.out.closed) {
     await new Promise<void>((r) => { wake = r; setTimeout(r, POLL_MS); });
     let st;
@@ -124,12 +125,13 @@ export async function tailFile(path: string, o: TailFileOptions, ctx: Ctx): Prom
       ctx.say(`rtev: ${path} was truncated; following from its start`);
     }
     readNew();
-    await ctx.out.flush();
+    await Promise.race([ctx.out.flush(), signalled]);
   }
   closeSync(fd);
   w.end();
-  await ctx.out.flush();
-  report.finish();
   const stopped = stop as 'SIGINT' | 'SIGTERM' | null;
+  if (stopped) ctx.out.push();
+  else await ctx.out.flush();
+  report.finish();
   return stopped === 'SIGINT' ? EXIT.sigint : stopped === 'SIGTERM' ? EXIT.sigterm : EXIT.ok;
 }

@@ -1,3 +1,4 @@
+import { parseBounded } from './bounded-json.js';
 import { classify, type Protocol, type Tag } from './catalogue.js';
 import { Slot, type Spans, spanString, base64Bytes, hasEscape } from '../scan/scan.js';
 import { isCanonicalIso, isoOf, timeMs } from './time.js';
@@ -104,9 +105,9 @@ export class Frame {
     return this.ms;
   }
 
-  /** The whole event, parsed on first use. Text and binary frames give their string. */
+  /** The whole event, parsed on first use (nesting past MAX_JSON_DEPTH cut). Text and binary frames give their string. */
   json(): any {
-    if (this.parsed === undefined) this.parsed = JSON.parse(this.ev.toString('utf8', this.evStart, this.evEnd));
+    if (this.parsed === undefined) this.parsed = parseBounded(this.ev, this.evStart, this.evEnd);
     return this.parsed;
   }
 

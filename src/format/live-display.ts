@@ -3,15 +3,18 @@ import type { FrameWriter } from './frame-writer.js';
 import type { Output } from './output.js';
 
 const BEHIND = 4 << 20;
+const CAUGHT_UP = 1 << 20;
 
 /**
  * Live output: frames are printed as they arrive. On a terminal, the growing run of audio deltas is one line
- * updated in place. A display that cannot keep up (its stream holds more than 4 MiB) skips frames and says how
- * many: the recording still gets every frame, and memory stays flat.
+ * updated in place. A display that cannot keep up (more than 4 MiB waiting for the reader) skips frames until
+ * the reader has taken all but 1 MiB, then says how many it skipped (once per gap, not once per frame): the
+ * recording still gets every frame, and memory stays flat. Skipped frames are not even summarised.
  */
 export class LiveDisplay {
   private showingPending = false;
   private skipped = 0;
+  private behind = false;
   private flushing = false;
 
   constructor(
@@ -24,10 +27,14 @@ export class LiveDisplay {
 
   show(f: Frame): void {
     if (this.out.closed) return;
-    if ((this.stream.writableLength ?? 0) > BEHIND) {
+    // What the reader has not taken yet: queued in the stream, and staged in the output.
+    const waiting = (this.stream.writableLength ?? 0) + this.out.staged;
+    if (waiting > (this.behind ? CAUGHT_UP : BEHIND)) {
+      this.behind = true;
       this.skipped++;
       return;
     }
+    this.behind = false;
     if (this.skipped) {
       this.say(`rtev: the display fell behind: ${this.skipped} events not shown (all are in the recording)`);
       this.skipped = 0;
@@ -49,7 +56,7 @@ export class LiveDisplay {
     this.flushing = true;
     setImmediate(() => {
       this.flushing = false;
-      void this.out.flush();
+      this.out.push(); // no wait, no promise: behind a stuck reader, lines gather in the output instead
     });
   }
 

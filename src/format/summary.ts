@@ -1,5 +1,7 @@
 import type { Frame } from '../events/frame.js';
 import type { AudioFormat } from '../pipeline/audio-format.js';
+import { MAX_JSON_DEPTH, nestsDeeper } from '../events/bounded-json.js';
+import { textFrameNote } from '../record/line.js';
 import type { ClientRef, ConfigEntry } from '../session/types.js';
 import { escapeControls } from './escape.js';
 
@@ -141,7 +143,11 @@ export function shortId(id: string, wide: boolean): string {
  */
 export function summarize(f: Frame, fmt: AudioFormat, wide: boolean, ctx: SummaryContext = {}): Summary {
   if (f.kind === 'text') return { ids: [], text: `text frame ${q(f.json())}` };
-  if (f.kind === 'binary') return { ids: [], text: `binary frame, ${bytes(Buffer.byteLength(String(f.json()), 'base64'))}` };
+  if (f.kind === 'binary') {
+    const size = bytes(Buffer.byteLength(String(f.json()), 'base64'));
+    const note = textFrameNote(f.rawBytes());
+    return { ids: [], text: note === null ? `binary frame, ${size}` : `text frame kept as bytes (${escapeControls(note)}), ${size}` };
+  }
   const type = f.tag.variant.type;
   if (type === 'response.output_audio.delta' || type === 'input_audio_buffer.append') {
     const ids = [f.field('response_id'), f.field('item_id')].filter((x): x is string => !!x).map((x) => shortId(x, wide));
@@ -156,7 +162,7 @@ export function summarize(f: Frame, fmt: AudioFormat, wide: boolean, ctx: Summar
   const ids = [str(e.response_id) ?? str(e.response?.id), str(e.item_id) ?? str(e.item?.id), str(e.call_id) ?? str(e.item?.call_id)]
     .filter((x): x is string => !!x)
     .map((x) => shortId(x, wide));
-  const text = ctx.config && ctx.config.kind !== 'created' ? configText(ctx.config) : eventText(type, e, f.tag.known);
+  const text = ctx.config && ctx.config.kind !== 'created' ? configText(ctx.config) : eventText(f, type, e, f.tag.known);
   const summary: Summary = { ids, text: type === 'error' && ctx.cause ? `${text} ↩ ${causeText(ctx.cause)}` : text };
   if (type === 'response.done') {
     const status = e.response?.status;
@@ -185,7 +191,7 @@ function configText(c: ConfigEntry): string {
   return `${changes ? `applied ${changes}` : 'no change'}${lost ? `; NOT APPLIED ${lost}` : ''}`;
 }
 
-function eventText(type: string, e: any, known: boolean): string {
+function eventText(f: Frame, type: string, e: any, known: boolean): string {
   switch (type) {
     case 'session.created': case 'session.updated': case 'session.update':
       return sessionText(e.session);
@@ -244,6 +250,16 @@ function eventText(type: string, e: any, known: boolean): string {
       return Object.keys(r).map(escapeControls).join(', ');
     }
     default:
-      return known ? '' : escapeControls(JSON.stringify(e));
+      return known ? '' : unknownText(f);
   }
+}
+
+const RAW_CUT = 4096;
+
+/** An unknown event, compact; one nested too deep to re-serialise in full is shown as its own bytes, cut. */
+function unknownText(f: Frame): string {
+  const ev = f.eventBytes();
+  if (!nestsDeeper(ev, 0, ev.length, MAX_JSON_DEPTH)) return escapeControls(JSON.stringify(f.json()));
+  const end = Math.min(ev.length, RAW_CUT);
+  return escapeControls(ev.toString('utf8', 0, end)) + (end < ev.length ? '…' : '');
 }

@@ -49,8 +49,8 @@ class ConnectionLog implements ConnectionSink {
     this.frames++;
     this.bytes += data.length;
     if (!this.rec && !this.view) return;
-    // Keys never reach a recording or the screen, even when a frame echoes one.
-    const clean = isBinary || this.c.secrets.length === 0 ? data : scrubBytes(data, this.c.secrets);
+    // Keys never reach a recording or the screen, even when a frame echoes one (in any form, binary frames too).
+    const clean = this.c.secrets.length === 0 ? data : scrubBytes(data, this.c.secrets);
     const line = recordingLine(new Date().toISOString(), dir, clean, isBinary);
     this.rec?.frame(line);
     this.view?.show(line);
@@ -116,6 +116,8 @@ export class ProxyLog implements ProxyObserver {
     this.seen++;
     const rec = this.openRecorder(c);
     if (rec) this.files++;
+    // A write that fails (a full disk) stops this recording, whole lines kept: say so once.
+    if (rec) rec.onFail = (message) => this.line(c.n, `${message}; the connection goes on unrecorded`);
     rec?.meta({
       version: this.o.version, command: 'proxy', connection: c.n, source: c.upstreamUrl, path: c.path,
       subprotocol: c.subprotocol, ...(c.offered.length ? { offered: c.offered } : {}),

@@ -1,7 +1,9 @@
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { Frame } from '../events/frame.js';
 import { classifyLine } from '../pipeline/classify.js';
+import { textFrameNote } from '../record/line.js';
 import { readFrames } from '../sources/read.js';
+import { MAX_FRAME_BYTES } from '../sources/websocket.js';
 import type { MalformedReport } from '../sources/report.js';
 import { ClientTriggers, TurnGate } from './turns.js';
 
@@ -32,11 +34,14 @@ export interface Replay {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const HIGH_WATER = 1 << 20;
 
-/** What goes on the wire for a recorded frame: its own bytes, its text, or its binary payload. */
+/**
+ * What goes on the wire for a recorded frame: its own bytes, its text, or its binary payload. A text frame
+ * recorded as bytes (not valid UTF-8) goes back as the text frame it was, byte for byte.
+ */
 function wire(f: Frame): { data: Buffer | string; binary: boolean } {
   if (f.kind === 'event') return { data: f.eventBytes(), binary: false };
   if (f.kind === 'text') return { data: String(f.json()), binary: false };
-  return { data: Buffer.from(String(f.json()), 'base64'), binary: true };
+  return { data: Buffer.from(String(f.json()), 'base64'), binary: textFrameNote(f.rawBytes()) === null };
 }
 
 /** Send, waiting for the socket to take it when the client reads slower than we send. */
@@ -90,7 +95,9 @@ async function play(ws: WebSocket, o: ReplayOptions, triggers: ClientTriggers): 
 /** Serve a capture over WebSocket: every client gets its own replay from the start. */
 export async function startReplay(o: ReplayOptions): Promise<Replay> {
   const { WebSocketServer } = await import('ws');
-  const server = new WebSocketServer({ host: o.host, port: o.port, perMessageDeflate: false });
+  const server = new WebSocketServer({
+    host: o.host, port: o.port, perMessageDeflate: false, maxPayload: MAX_FRAME_BYTES, skipUTF8Validation: true,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

@@ -3,12 +3,16 @@
  * A key goes only to the host it is meant for: OpenAI's key to api.openai.com, to the host of
  * $OPENAI_BASE_URL and to loopback; Azure's key to Azure hosts; to any other host, only --header values.
  */
+import { escapeControls } from '../format/escape.js';
+import { MIN_SECRET, scrubBytes as scrubAllForms, scrubText, userInfoSecrets } from './secrets.js';
 
 export interface EndpointOptions {
   source?: string;
   callId?: string;
   model?: string;
   headers?: string[];
+  /** Send credentials over plain ws:// to a host that is not loopback. */
+  insecure?: boolean;
 }
 
 export interface Endpoint {
@@ -17,8 +21,10 @@ export interface Endpoint {
   shown: string;
   host: string;
   headers: Record<string, string>;
-  /** Header values and key parameters to scrub from anything rtev prints or records. */
+  /** Header values, key parameters and URL passwords to scrub from anything rtev prints or records. */
   secrets: string[];
+  /** The SOURCE URL itself carries a key (`?api_key=…`, `user:key@`): visible to other users while rtev starts. */
+  keyOnCommandLine?: boolean;
 }
 
 /** A problem with the arguments or environment of a live source: exit 2. */
@@ -52,8 +58,13 @@ export function redactUrl(url: string): string {
 /** A `--header` value, "Name: value", as [name, value]. */
 export function parseHeader(h: string): [string, string] {
   const i = h.indexOf(':');
-  if (i <= 0) throw new EndpointError(`--header ${JSON.stringify(h.split(':')[0])}: expected "Name: value"`);
-  return [h.slice(0, i).trim(), h.slice(i + 1).trim()];
+  if (i <= 0) throw new EndpointError(`--header ${JSON.stringify(escapeControls(h.split(':')[0]!))}: expected "Name: value"`);
+  const [name, value] = [h.slice(0, i).trim(), h.slice(i + 1).trim()];
+  // What HTTP allows: a token for the name; no control character but tab in the value (CR or LF would inject
+  // a header). The value is never shown: it may be a key.
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new EndpointError(`--header ${JSON.stringify(escapeControls(name))}: not a valid header name (letters, digits and !#$%&'*+.^_\`|~-, no spaces)`);
+  if (/[^\t\x20-\x7e\x80-\xff]/.test(value)) throw new EndpointError(`--header ${name}: the value holds a control character (CR, LF, ESC, …) or one HTTP cannot carry; a header value is one line of text`);
+  return [name, value];
 }
 
 /** The ws(s) URL of the realtime endpoint under an http(s) or ws(s) base such as https://api.openai.com/v1. */
@@ -79,6 +90,7 @@ export function resolveEndpoint(o: EndpointOptions, env: NodeJS.ProcessEnv): End
     } catch {
       throw new EndpointError(`${redactUrl(src)}: not a valid URL`);
     }
+    if (url.hash) throw new EndpointError(`${redactUrl(src)}: a WebSocket URL cannot have a #fragment`);
     if (o.callId) url.searchParams.set('call_id', o.callId);
   } else {
     throw new EndpointError(`${src}: not a live source (use ws://…, wss://… or openai)`);
@@ -98,8 +110,18 @@ export function resolveEndpoint(o: EndpointOptions, env: NodeJS.ProcessEnv): End
     throw new EndpointError('OPENAI_API_KEY is not set (export it, or pass --header "Authorization: Bearer …")');
   }
   for (const [name, value] of given) headers[name] = value;
-  const secrets = [...Object.values(headers).flatMap(secretsOfHeader), ...secretParams(url.searchParams)];
-  return { url: url.toString(), shown: redactUrl(url.toString()), host, headers, secrets: uniqueSecrets(secrets) };
+  const params = secretParams(url.searchParams);
+  const userInfo = userInfoSecrets(url);
+  const secrets = [...Object.values(headers).flatMap(secretsOfHeader), ...params, ...userInfo];
+  const shown = redactUrl(url.toString());
+  // Plain ws:// shows every header and the URL to the network: no key goes that way unless asked.
+  const carriesKey = Object.keys(headers).length > 0 || params.length > 0 || userInfo.length > 0;
+  if (url.protocol === 'ws:' && !isLoopback(host) && carriesKey && !o.insecure) {
+    throw new EndpointError(`${shown}: plain ws:// to ${host} would send the key unencrypted, readable on the network; use wss://, or --insecure to send it anyway`);
+  }
+  const typed = src !== undefined && src !== 'openai' ? new URL(src) : null;
+  const keyOnCommandLine = typed !== null && (userInfoSecrets(typed).length > 0 || secretParams(typed.searchParams).length > 0);
+  return { url: url.toString(), shown, host, headers, secrets: uniqueSecrets(secrets), keyOnCommandLine };
 }
 
 /** Which key a host gets by policy: OpenAI's (OpenAI, the $OPENAI_BASE_URL host, loopback), Azure's, or none. */
@@ -137,21 +159,18 @@ export function secretParams(params: URLSearchParams): string[] {
 
 /** Secrets worth scrubbing: distinct, and long enough that replacing them cannot mangle ordinary text. */
 export function uniqueSecrets(secrets: string[]): string[] {
-  return [...new Set(secrets)].filter((s) => s.length >= 4);
+  return [...new Set(secrets)].filter((s) => s.length >= MIN_SECRET);
 }
 
-/** Replace every secret in a text (an error message, a server's reason) before it is shown. */
+/** Replace every secret, in every form (see secrets.ts), in a text (an error message, a server's reason). */
 export function scrub(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) out = out.split(s).join('REDACTED');
-  return out;
+  return scrubText(text, secrets);
 }
 
-/** The same for a frame's bytes: a frame that carries a secret is copied with it replaced; others are returned as they are. */
+/**
+ * The same for a frame's bytes, text or binary (before base64), in every form: a frame that carries a secret is
+ * copied with it replaced; others are returned as they are.
+ */
 export function scrubBytes(data: Buffer, secrets: readonly string[]): Buffer {
-  let out = data;
-  for (const s of secrets) {
-    if (out.includes(s)) out = Buffer.from(out.toString('utf8').split(s).join('REDACTED'));
-  }
-  return out;
+  return scrubAllForms(data, secrets);
 }

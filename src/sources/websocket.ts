@@ -63,12 +63,42 @@ export function networkMessage(e: NodeJS.ErrnoException & { reason?: string }, h
 }
 
 /**
+ * The largest frame the live client accepts. Its recording line (base64 of a binary frame: 4/3 of it) stays
+ * under the readers' line limit, so whatever rtev records, rtev reads back.
+ */
+export const MAX_FRAME_BYTES = 128 * 1024 * 1024;
+
+/** How long a close from our side waits for the peer's answer before the socket is cut. */
+const CLOSE_GRACE_MS = 250;
+
+/** What went wrong on an open connection, from ws's error codes. */
+function brokenMessage(e: NodeJS.ErrnoException, host: string): string {
+  if (e.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+    return `the server sent a frame over rtev's ${MAX_FRAME_BYTES / 1024 / 1024} MiB limit; rtev closed the connection with 1009 (message too big)`;
+  }
+  if (e.code?.startsWith('WS_ERR_')) return `the server broke the WebSocket protocol (${e.message}); rtev closed the connection with 1002 (protocol error)`;
+  return networkMessage(e, host).message;
+}
+
+/**
  * Open a WebSocket to the endpoint and hand each frame over as it arrives. Every way it can end becomes one
- * LiveEnd with a one-line message; nothing throws. Pings every `pingMs` detect a dead peer.
+ * LiveEnd with a one-line message; nothing throws. Pings every `pingMs` detect a dead peer. Text frames are
+ * handed over as bytes without UTF-8 validation: a frame that is not valid UTF-8 is kept, not a reason to drop
+ * the connection (ws would close with 1007).
  */
 export async function connectLive(ep: Endpoint, h: LiveHandlers, pingMs = 20000): Promise<LiveConnection> {
   const { WebSocket } = await import('ws'); // loaded only for live sources: start-up stays fast
-  const ws = new WebSocket(ep.url, { headers: ep.headers, handshakeTimeout: 15000, perMessageDeflate: true });
+  let ws: InstanceType<typeof WebSocket>;
+  try {
+    ws = new WebSocket(ep.url, {
+      headers: ep.headers, handshakeTimeout: 15000, perMessageDeflate: true, maxPayload: MAX_FRAME_BYTES, skipUTF8Validation: true,
+    });
+  } catch (e) {
+    // What ws refuses before connecting (resolveEndpoint checks the URL and headers first): one line, no throw.
+    const end: LiveEnd = { ok: false, retryable: false, code: null, reason: '', message: scrub(`cannot connect to ${ep.shown}: ${(e as Error).message}`, ep.secrets) };
+    return { done: Promise.resolve(end), send: () => {}, close: () => {} };
+  }
+  let opened = false;
   let byUs = false;
   let ended: LiveEnd | null = null;
   let timer: NodeJS.Timeout | undefined;
@@ -82,6 +112,7 @@ export async function connectLive(ep: Endpoint, h: LiveHandlers, pingMs = 20000)
       resolve(ended);
     };
     ws.on('open', () => {
+      opened = true;
       h.open();
       timer = setInterval(() => {
         if (waitingPong) {
@@ -105,7 +136,9 @@ export async function connectLive(ep: Endpoint, h: LiveHandlers, pingMs = 20000)
     });
     ws.on('error', (e) => {
       if (byUs) return finish({ ok: true, retryable: true, code: null, reason: '', message: 'closed by rtev' });
-      const { message, retryable } = networkMessage(e as NodeJS.ErrnoException, ep.host);
+      const err = e as NodeJS.ErrnoException;
+      if (opened) return finish({ ok: false, retryable: true, code: null, reason: '', message: brokenMessage(err, ep.host) });
+      const { message, retryable } = networkMessage(err, ep.host);
       finish({ ok: false, retryable, code: null, reason: '', message: `cannot connect to ${ep.shown}: ${message}` });
     });
     ws.on('close', (code, reasonBuf) => {
@@ -123,8 +156,8 @@ export async function connectLive(ep: Endpoint, h: LiveHandlers, pingMs = 20000)
       byUs = true;
       if (ws.readyState === WebSocket.OPEN) ws.close(code);
       else ws.terminate();
-      // A peer that never answers our close must not keep rtev waiting.
-      setTimeout(() => ws.terminate(), 2000).unref();
+      // A peer that never answers our close must not keep rtev waiting (--timeout ends on time).
+      setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
     },
   };
 }
