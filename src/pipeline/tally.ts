@@ -6,6 +6,7 @@ import { Counts, latency, Totals, type LatencyStats, type TurnCounts } from '../
 import type { Protocol } from '../events/catalogue.js';
 import type { LiveSummary, LiveTurn } from '../session/live.js';
 import type { TranslationSummary } from '../session/translation.js';
+import type { ConfigEntry, SessionSummary, TurnRecord } from '../session/types.js';
 import { VoiceModels } from '../session/voices.js';
 
 export type { LatencyStats } from '../session/totals.js';
@@ -88,6 +89,11 @@ export interface TallyOptions {
   slowMs?: number;
   /** What the turn model could not tell (said once per session). */
   onNote?(text: string): void;
+  /** Readers of the same model (the report): each turn and configuration step, as the model hands them out. */
+  onTurn?(t: TurnRecord): void;
+  onConfig?(e: ConfigEntry): void;
+  /** Keep what the assistant said on each response (for a transcript). */
+  keepText?: boolean;
 }
 
 const round3 = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 1000);
@@ -121,8 +127,11 @@ export class Tally {
 
   constructor(o: TallyOptions = {}) {
     this.models = new SessionModels({
-      prices: o.prices ?? new PriceBook(), slowMs: o.slowMs, onNote: o.onNote,
-      onTurn: (t) => this.totals.addTurn(t),
+      prices: o.prices ?? new PriceBook(), slowMs: o.slowMs, onNote: o.onNote, keepText: o.keepText, onConfig: o.onConfig,
+      onTurn: (t) => {
+        this.totals.addTurn(t);
+        o.onTurn?.(t);
+      },
     });
     // One small record per Live turn (for the gap and overlap percentiles), as Totals keeps per Realtime turn.
     this.voices = new VoiceModels({ onTurn: (t) => this.liveTurns.push({ ...t, user_transcript: null, assistant_transcript: null }) });
@@ -171,11 +180,15 @@ export class Tally {
     }
   }
 
+  /** The sessions' summaries, once `result` has ended them. */
+  sessions: SessionSummary[] = [];
+
   /** The summary. Ends the capture's sessions (their open turns are closed): call it once, at the end. */
   result(sources: string[], malformed: number): Stats {
     const t = this.totals;
     if (!this.done) {
-      for (const s of this.models.finish()) t.addSession(s);
+      this.sessions = this.models.finish();
+      for (const s of this.sessions) t.addSession(s);
       for (const [code, n] of this.otherErrors.map) t.errors.add(code, n);
       this.voiceDone = this.voices.finish();
       // Their audio counts with Realtime's: the `audio` keys are every protocol's.
