@@ -283,3 +283,24 @@ describe('check per protocol', () => {
     expect(r.code).toBe(0);
   });
 });
+
+describe('export carries the protocol', () => {
+  it('tags events and sessions with their protocol, names a Live session by session.started, and times each protocol\'s audio', async () => {
+    for (const p of ['live', 'translation'] as const) {
+      const { file, lines } = generated(['--protocol', p, '--turns', '3']);
+      const dir = join(tmp(), 'out');
+      const r = await rtev(['export', file, '-o', dir, '--format', 'jsonl']);
+      expect(r.code, r.stderr).toBe(0);
+      const rows = (t: string) => readFileSync(join(dir, `${t}.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const [session] = rows('sessions');
+      expect(session.protocol).toBe(p);
+      expect(session.session_id).toBe(lines.find((l) => /^session\.(started|created)$/.test(l.event.type))!.event.session.id);
+      const events = rows('events');
+      expect(new Set(events.map((e) => e.protocol))).toEqual(new Set([p]));
+      const audio = events.filter((e) => e.type === 'session.output_audio.delta');
+      expect(audio.length).toBeGreaterThan(0);
+      // 24 kHz PCM16: 48 bytes a millisecond (Live from session.started's format, Translation from sample_rate).
+      for (const e of audio) expect(e.audio_ms).toBe(e.audio_bytes / 48);
+    }
+  });
+});
