@@ -7,7 +7,7 @@ import type { Protocol } from '../events/catalogue.js';
 import type { LiveSummary, LiveTurn } from '../session/live.js';
 import type { TranslationSummary } from '../session/translation.js';
 import type { ConfigEntry, SessionSummary, TurnRecord } from '../session/types.js';
-import { VoiceModels } from '../session/voices.js';
+import { VoiceModels, type VoiceModelOptions } from '../session/voices.js';
 
 export type { LatencyStats } from '../session/totals.js';
 
@@ -94,6 +94,8 @@ export interface TallyOptions {
   onConfig?(e: ConfigEntry): void;
   /** Keep what the assistant said on each response (for a transcript). */
   keepText?: boolean;
+  /** GPT-Live and Translation (the report): each turn, line of a voice, and translated segment. */
+  voices?: VoiceModelOptions;
 }
 
 const round3 = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 1000);
@@ -134,7 +136,13 @@ export class Tally {
       },
     });
     // One small record per Live turn (for the gap and overlap percentiles), as Totals keeps per Realtime turn.
-    this.voices = new VoiceModels({ onTurn: (t) => this.liveTurns.push({ ...t, user_transcript: null, assistant_transcript: null }) });
+    this.voices = new VoiceModels({
+      ...o.voices,
+      onTurn: (t, source) => {
+        this.liveTurns.push({ ...t, user_transcript: null, assistant_transcript: null });
+        o.voices?.onTurn?.(t, source);
+      },
+    });
   }
 
   add(f: Frame): void {
