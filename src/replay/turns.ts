@@ -37,14 +37,25 @@ export class TurnGate {
     }
   }
 
+  /** Translation: where on the input clock the source was last heard (ms). */
+  private lastSource = -Infinity;
+
   private voice(f: Frame): Trigger {
     switch (f.tag.variant.type) {
       case 'session.started':
         return 'start';
-      case 'session.input_transcript.delta':
+      case 'session.input_transcript.delta': {
+        if (f.tag.variant.protocol === 'translation') {
+          // Source and translation interleave: a new stretch of speech starts after a pause in the source.
+          const at = f.num('elapsed_ms');
+          const fresh = at === undefined ? this.lastSource === -Infinity : at - this.lastSource > SOURCE_PAUSE_MS;
+          this.lastSource = at ?? 0;
+          return fresh ? 'input' : 'none';
+        }
         if (!this.answered) return 'none';
         this.answered = false;
         return 'input';
+      }
       case 'session.output_transcript.delta': case 'session.output_audio.delta':
         this.answered = true;
         return 'none';
@@ -55,6 +66,8 @@ export class TurnGate {
 }
 
 const SILENCE_MS = 500;
+/** Translation: a pause this long in the source starts a new stretch of speech (as `transcript` splits them). */
+const SOURCE_PAUSE_MS = 1500;
 
 /**
  * Counts what a live client did that may start a turn: `response.create` starts any turn; for a spoken turn,
