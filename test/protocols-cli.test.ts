@@ -1,12 +1,12 @@
 // GPT-Live, Realtime Translation and Realtime captures through cat, filter, stats, transcript, turns and check,
 // each tagged by its own catalogue. Captures come from the generator (bench/gen-capture.mjs), whose
 // construction the expectations are derived from, or are computed from the capture's own frames here.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { catalogueOf, type Protocol } from '../src/events/catalogue.js';
-import { fixture, ROOT, rtev, tmp } from './helpers.js';
+import { BIN, fixture, ROOT, rtev, tmp } from './helpers.js';
 
 /** A capture from the generator, and its lines parsed (the test's own reading, independent of rtev's). */
 function generated(args: string[]): { file: string; lines: { ts?: string; dir?: string; event: any }[] } {
@@ -99,6 +99,21 @@ describe('cat: one line per GPT-Live and Translation variant', () => {
     expect(out).toContain('↓ session.closed                           close_requested · 13.0 s used ↩ sonda_fin');
     expect(out).toContain('↓ session.thinking.appended                at 0.04–0.04 s ↩ ctx_1');
     expect(out).toContain('↓ error                                    invalid_request_error invalid_model: Model "gpt-live-inexistente-9" is not supported in realtime mode.');
+  });
+});
+
+describe('tail FILE', () => {
+  it('reads a GPT-Live capture with its catalogue, with and without -f', async () => {
+    const { file } = generated(['--protocol', 'live', '--turns', '2', '--client']);
+    const last = (await rtev(['tail', file, '-n', '2', '--time', 'none'])).stdout;
+    expect(last).toMatch(/^↑ session\.close\n↓ session\.closed +close_requested · [\d.]+ s used ↩ close_1\n$/);
+    const child = spawn(process.execPath, [BIN, 'tail', file, '-n', '2', '-f', '--time', 'none'], { env: { PATH: process.env.PATH ?? '', TZ: 'UTC' } });
+    let out = '';
+    child.stdout.on('data', (c) => { out += c; });
+    for (const end = Date.now() + 10000; out.split('\n').length < 3 && Date.now() < end;) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGINT');
+    await new Promise((r) => child.on('close', r));
+    expect(out).toBe(last);
   });
 });
 

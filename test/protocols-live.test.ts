@@ -102,6 +102,18 @@ describe('rtev tail live: GPT-Live connections', () => {
     expect(types(srv.received)).toEqual(['session.start', 'session.instructions.append']);
   });
 
+  it('rtev record live sends session.start too, and records the session as GPT-Live', async () => {
+    const { srv, before } = await liveServer({ delay: 50 });
+    const file = join(tmp(), 'rec.jsonl');
+    const r = await rtevProcess(['record', 'live', '-o', file, '--voice', 'cedar'], { env: { ...env, OPENAI_BASE_URL: `http://127.0.0.1:${srv.port}/v1` } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(before).toEqual(['session.start']);
+    expect(JSON.parse(srv.received[0]!).session).toEqual({ model: 'gpt-live-1', audio: { output: { voice: 'cedar' } } });
+    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines[0].rtev.source).toBe(`ws://127.0.0.1:${srv.port}/v1/live/sessions`);
+    expect(lines.slice(1, -1).map((l) => [l.dir, l.event.type])).toEqual([['client', 'session.start'], ['server', 'session.started'], ['server', 'session.closed']]);
+  });
+
   it('rtev tail live connects to …/v1/live/sessions under OPENAI_BASE_URL, with --model', async () => {
     const { srv } = await liveServer({ delay: 10 });
     const r = await rtevProcess(['tail', 'live', '--no-record', '--model', 'gpt-live-1-mini', '--timeout', '2'], { env: { ...env, OPENAI_BASE_URL: `http://127.0.0.1:${srv.port}/v1` } });
