@@ -1,7 +1,7 @@
 import { frameWriter, type FrameWriter } from '../format/frame-writer.js';
 import type { TimeMode } from '../format/pretty.js';
 import { compileFilter, type FilterSpec, type FrameTest } from '../pipeline/filter.js';
-import { classifyLine } from '../pipeline/classify.js';
+import { classifyLine, lineProtocol } from '../pipeline/classify.js';
 import { recordingLine } from '../record/line.js';
 import { Recorder, RecordError, defaultRecordingPath } from '../record/recorder.js';
 import { EndpointError, resolveEndpoint, type Endpoint } from '../sources/endpoint.js';
@@ -333,18 +333,21 @@ export async function recordStdin(o: LiveOptions, ctx: Ctx): Promise<number> {
   const recorder = openRecorder(o, 'stdin', ctx);
   if (typeof recorder === 'number') return recorder;
   recorder?.meta({ version: o.version, command: o.command, source: 'stdin' });
-  const session = new Session(ctx, null, recorder, makeDisplay(o, ctx), compileFilter(o), null, () => {});
+  const session = new Session(ctx, null, recorder, makeDisplay(o, ctx), compileFilter(o), null, () => {}, o.protocol ?? null);
   let stop: NodeJS.Signals | null = null;
   ctx.io.onSignal?.((sig) => { stop = sig; (ctx.io.stdin as NodeJS.ReadStream).destroy?.(); });
   session.startStatus();
   // A write that fails ends the reading: nothing more could be recorded.
   if (recorder) recorder.onFail = () => (ctx.io.stdin as NodeJS.ReadStream).destroy?.();
+  // The stream's protocol, from its first frames (--protocol forces it): it decides which types are the client's.
+  let protocol: Protocol | null = o.protocol ?? null;
   const splitter = new LineSplitter(MAX_FRAME_BYTES, {
     line: (buf, s, e) => {
       if (s === e) return;
       const data = buf.subarray(s, buf[e - 1] === 0x0d ? e - 1 : e);
+      protocol ??= lineProtocol(data, 0, data.length);
       // A bare line has no direction: it takes its variant's (client event types are the client's).
-      const f = classifyLine('stdin', 0, data, 0, data.length);
+      const f = classifyLine('stdin', 0, data, 0, data.length, undefined, protocol ?? 'realtime');
       session.frame(data, false, f !== null && typeof f !== 'string' ? f.direction : 'server');
     },
     tooLong: (n, size) => ctx.say(`stdin:${n}: line of ${size} bytes is over the ${MAX_FRAME_BYTES / 1024 / 1024} MiB limit of a frame, skipped`),
