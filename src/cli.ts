@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import type { Io } from './commands/context.js';
 import { catalogueCommands } from './cli/catalogue.js';
 import { diagnosisCommands } from './cli/diagnosis.js';
+import { fleetCommands } from './cli/fleet.js';
 import { liveCommands } from './cli/live.js';
 import { proxyCommands } from './cli/proxy.js';
 import { readingCommands } from './cli/reading.js';
@@ -38,6 +39,7 @@ function buildProgram(r: Runner): Command {
     .addHelpText('after', HELP_FOOTER);
   readingCommands(program, r);
   diagnosisCommands(program, r);
+  fleetCommands(program, r);
   liveCommands(program, r);
   proxyCommands(program, r);
   reportCommands(program, r);
