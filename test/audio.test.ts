@@ -137,6 +137,13 @@ describe('rtev audio: resource traps (#12)', () => {
     expect(s.stdout).toMatch(/conversation\.wav +0\.00 s  24 kHz\n1 file/);
   });
 
+  it('a write that fails (ulimit -f) is one line naming the folder and the reason, exit 1, the file still valid', async () => {
+    const out = tmp();
+    const r = await shell('ulimit -f 100', ['audio', SAMPLE, '-o', out, '--join']);
+    expect(r).toMatchObject({ code: 1, stdout: '', stderr: `rtev: cannot write to ${out}: file too large (over the file-size limit, ulimit -f) (EFBIG)\n` });
+    expect(wav(join(out, 'session.wav')).frames).toBeGreaterThan(40000);
+  });
+
   it('writes 1,200 interleaved responses under ulimit -n 256 (files open one at a time)', async () => {
     const n = 1200;
     const lines: string[] = [];

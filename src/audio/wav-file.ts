@@ -85,10 +85,7 @@ export class WavFile {
   write(pcm: Buffer): void {
     const len = pcm.length & ~1;
     const keep = this.dropped ? 0 : Math.min(len, this.maxData - this.bytes);
-    if (keep > 0) {
-      writeAll(this.handle(), pcm, 0, keep, 44 + this.bytes);
-      this.bytes += keep;
-    }
+    if (keep > 0) this.append(pcm, keep);
     this.drop(len - keep);
   }
 
@@ -98,12 +95,18 @@ export class WavFile {
     if (missing <= 0) return;
     const keep = this.dropped ? 0 : Math.min(missing, this.maxData - this.bytes);
     const zero = Buffer.alloc(Math.min(keep, 1 << 20));
-    for (let done = 0; done < keep; done += zero.length) {
-      const n = Math.min(zero.length, keep - done);
-      writeAll(this.handle(), zero, 0, n, 44 + this.bytes);
+    for (let done = 0; done < keep; done += zero.length) this.append(zero, Math.min(zero.length, keep - done));
+    this.drop(missing - keep);
+  }
+
+  /** buf[0, len) after the samples written, counted as each write lands (a write that fails keeps the rest valid). */
+  private append(buf: Buffer, len: number): void {
+    const fd = this.handle();
+    for (let done = 0; done < len;) {
+      const n = writeSync(fd, buf, done, len - done, 44 + this.bytes);
+      done += n;
       this.bytes += n;
     }
-    this.drop(missing - keep);
   }
 
   private drop(n: number): void {
@@ -152,9 +155,11 @@ export class WavFile {
     }
   }
 
-  /** Close for good (a file set aside has its header already). */
+  /** Close for good (a file set aside has its header already). A write cut short leaves no stray bytes. */
   close(): void {
     this.files?.forget(this);
+    this.bytes -= this.bytes % 2; // a write cut short mid-sample
+    if (this.fd !== null) ftruncateSync(this.fd, 44 + this.bytes);
     this.suspend();
   }
 }
