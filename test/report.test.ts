@@ -170,6 +170,10 @@ describe('rtev report: the page', () => {
     const capped = pageParts((await report([sample, '--max-audio-mb', '2'])).html);
     expect(capped.audio.length).toBeLessThanOrEqual(2_000_000);
     expect(capped.data.audioNotes.join(' ')).toMatch(/^Audio after 15\.\d s is left out: the page holds at most 1\.5 MB of audio \(--max-audio-mb\)\. Not in it: .+ of the user's and .+ of the assistant's audio\. \d turns past the audio cap have no player\.$/);
+    // Everything past the cap is counted, not only the chunk that straddles it: the call has 15.0 s of the user's
+    // audio and 33.9 s of the assistant's as heard; at most 15.6 s of each fit in 1.5 MB of stereo.
+    const left = /Not in it: ([\d.]+) s of the user's and ([\d.]+) s of the assistant's/.exec(capped.data.audioNotes.join(' '));
+    expect(Number(left![1]) + Number(left![2])).toBeGreaterThan(15.0 + 33.9 - 2 * 15.7);
   });
 
   it('says a WebRTC capture has no audio to play, and that a capture without timestamps has no timeline', async () => {
