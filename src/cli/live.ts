@@ -49,7 +49,7 @@ export function liveCommands(program: Command, r: Runner): void {
           items = planOutgoing(outgoingOrder(r.argv));
         } catch (e) {
           if (!(e instanceof SendError)) throw e;
-          r.io.stderr.write(`rtev: ${e.message}\n`);
+          r.io.stderr.write(`rtev: ${(await import('../format/escape.js')).escapeControls(e.message)}\n`);
           r.code = 2;
           return;
         }

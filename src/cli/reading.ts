@@ -1,7 +1,7 @@
-/** The commands that read captures: cat, filter, stats, transcript, audio, check. */
+/** The commands that read captures: cat, filter, show, stats, transcript, audio, check. */
 import { Option, type Command } from 'commander';
 import { RULES } from '../pipeline/check.js';
-import { act, count, readingCommand, withDisplayOptions, type Runner } from './shared.js';
+import { act, count, makeCtx, readingCommand, withDisplayOptions, withReadFlags, type Runner } from './shared.js';
 
 export function readingCommands(program: Command, r: Runner): void {
   withDisplayOptions(readingCommand(program, 'cat', 'pretty-print captures, one line per event'))
@@ -15,6 +15,17 @@ export function readingCommands(program: Command, r: Runner): void {
     .addOption(new Option('--pretty', "print in cat's format instead of the raw lines (then --time, --all, --wide apply)").conflicts('json'))
     .option('--json', 'tagged JSON lines, as cat --json')
     .action(act(r, async (ctx, sources: string[], opts) => (await import('../commands/filter.js')).runFilter(sources, opts, ctx)));
+
+  withReadFlags(program.command('show')
+    .description('print frames by number as indented JSON, base64 audio summed up: rtev show capture.jsonl 12, or 12-14')
+    .argument('<source>', 'a capture (any format rtev reads), or - for stdin')
+    .argument('<frames>', 'N, N-M or a list (3,7,10-12): the numbers cat --json gives (seq), and cat shows for untimed frames'))
+    .option('--full', 'keep base64 audio and binary payloads whole instead of <N bytes, T s of audio>')
+    .action(async (source: string, frames: string, opts) => {
+      const ctx = await makeCtx(r.io, opts.color);
+      const code = await (await import('../commands/show.js')).runShow(source, frames, opts, ctx);
+      r.code = ctx.out.error ? 1 : code;
+    });
 
   readingCommand(program, 'stats', 'summarise captures: responses, turns, latency, cost and errors first, then counts, tokens, audio')
     .option('--json', 'one JSON object with the documented keys')

@@ -125,12 +125,13 @@ export function withDisplayOptions(cmd: Command): Command {
 }
 
 export async function makeCtx(io: Io, colorFlag: boolean | undefined): Promise<Ctx> {
-  const [{ makePalette }, { Output }] = await Promise.all([import('../format/palette.js'), import('../format/output.js')]);
+  const [{ makePalette }, { Output }, { escapeLines }] = await Promise.all([import('../format/palette.js'), import('../format/output.js'), import('../format/escape.js')]);
   return {
     io,
     palette: makePalette(colorLevel(colorFlag, io.env, io.stdoutIsTTY)),
     out: new Output(io.stdout),
-    say: (text) => io.stderr.write(text + '\n'),
+    // Whatever a message quotes (a file name, a server's reason, a JSON.parse snippet) never reaches stderr raw.
+    say: (text) => io.stderr.write(escapeLines(text) + '\n'),
   };
 }
 

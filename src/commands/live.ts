@@ -12,6 +12,7 @@ import { lineWidth } from './cat.js';
 import { EXIT, type Ctx } from './context.js';
 import { LiveDisplay } from '../format/live-display.js';
 import { bytes, seconds } from '../format/summary.js';
+import { escapeControls } from '../format/escape.js';
 import type { Frame } from '../events/frame.js';
 import { PCM16, sessionFormats, type AudioFormat } from '../pipeline/audio-format.js';
 import type { Outgoing } from '../send/outbox.js';
@@ -86,7 +87,10 @@ class Session {
     if (f === null || typeof f === 'string') return;
     f.seq = this.seq;
     // After --exit-after matched, frames still in flight are recorded but not shown.
-    if (this.display && !this.matched && this.keep(f)) this.show(f);
+    if (this.display && !this.matched) {
+      if (this.keep(f)) this.show(f);
+      else this.display.observe(f);
+    }
     if (!this.sawSession && dir === 'server' && f.tag.variant.type === 'session.created') {
       this.sawSession = true;
       this.onSessionCreated(f);
@@ -111,7 +115,7 @@ class Session {
     if (!this.ctx.io.stderrIsTTY || !this.recorder) return;
     const r = this.recorder;
     this.statusTimer = setInterval(() => {
-      this.ctx.io.stderr.write(`\r\x1b[Krecording ${r.path}: ${r.frames} events, ${bytes(r.bytes)}, ${seconds((Date.now() - this.started) / 1000)}`);
+      this.ctx.io.stderr.write(`\r\x1b[Krecording ${escapeControls(r.path)}: ${r.frames} events, ${bytes(r.bytes)}, ${seconds((Date.now() - this.started) / 1000)}`);
     }, 250);
   }
 

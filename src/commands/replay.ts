@@ -1,4 +1,5 @@
 import { frameWriter } from '../format/frame-writer.js';
+import { LiveDisplay } from '../format/live-display.js';
 import { classifyLine } from '../pipeline/classify.js';
 import { recordingLine } from '../record/line.js';
 import { startReplay, type Replay } from '../replay/server.js';
@@ -34,6 +35,8 @@ export async function serveReplay(source: string, o: ReplayCliOptions, ctx: Ctx,
   const w = frameWriter(ctx.out, {
     format: 'pretty', palette: ctx.palette, time: 'abs', wide: !!o.wide, width: lineWidth(ctx, o.wide), all: false, tty: ctx.io.stdoutIsTTY,
   });
+  // What clients send, shown as tail shows a session: runs of appends collapse (in place on a terminal).
+  const display = new LiveDisplay(w, ctx.out, ctx.io.stdout, ctx.io.stdoutIsTTY, ctx.say);
   let n = 0;
   try {
     const replay = await startReplay({
@@ -45,13 +48,12 @@ export async function serveReplay(source: string, o: ReplayCliOptions, ctx: Ctx,
         const f = classifyLine('client', ++n, line, 0, line.length);
         if (f === null || typeof f === 'string') return;
         f.seq = n;
-        w.write(f);
-        w.end(); // a client's audio appends are shown as they come, not held back
-        void ctx.out.flush();
+        display.show(f);
       },
       onError: (m) => ctx.say(`rtev: replay: ${m}`),
     });
-    return replay;
+    const stop = replay.stop;
+    return { ...replay, stop: async () => { await stop(); display.end(); } };
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     ctx.say(`rtev: cannot listen on ${o.host}:${o.port}: ${err.code === 'EADDRINUSE' ? 'the port is in use' : err.message}`);

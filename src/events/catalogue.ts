@@ -9,12 +9,13 @@ import { TRANSLATION_CLIENT_EVENTS, TRANSLATION_SERVER_EVENTS } from './translat
 import { PROTOCOLS, variantName, type Direction, type Protocol, type Row, type Tag, type Variant } from './variant.js';
 
 export { BETA_ALIASES, CLIENT_EVENTS, SERVER_EVENTS, type ClientType, type ServerType } from './realtime.js';
-export { FAMILIES, PROTOCOLS, variantName, type Direction, type Family, type FieldKind, type Fields, type Protocol, type Tag, type Variant } from './variant.js';
+export { FAMILIES, PROTOCOLS, variantName, type Direction, type Stream, type Family, type FieldKind, type Fields, type Protocol, type Tag, type Variant } from './variant.js';
 
 function build(protocol: Protocol, rows: readonly Row[], dir: Direction, aliases: Readonly<Record<string, string>>): Variant[] {
-  return rows.map(([type, family, required]) => ({
+  return rows.map(([type, family, required, stream]) => ({
     protocol, type, name: variantName(type), family, dir, required,
     aliases: Object.entries(aliases).filter(([, to]) => to === type).map(([alias]) => alias),
+    stream: stream ?? null,
   }));
 }
 
@@ -71,7 +72,7 @@ export function classify(type: string, protocol: Protocol = 'realtime', dir: Dir
   const key = protocol === 'realtime' ? type : `${protocol}\u0000${type}`;
   let tag = unknownTags.get(key);
   if (!tag) {
-    tag = { variant: { protocol, type, name: UNKNOWN_NAME, family: 'unknown', dir: 'unknown', required: {}, aliases: [] }, alias: null, known: false };
+    tag = { variant: { protocol, type, name: UNKNOWN_NAME, family: 'unknown', dir: 'unknown', required: {}, aliases: [], stream: null }, alias: null, known: false };
     // A hostile stream could send endless distinct types: cache only a bounded number.
     if (unknownTags.size < MAX_CACHED_UNKNOWN) unknownTags.set(key, tag);
   }

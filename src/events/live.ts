@@ -4,14 +4,14 @@
  * its own. Required fields are kept to what real frames always carry: Live's audio and transcript deltas often
  * have no `event_id`, `session.closed` may lack `session`, and unknown fields always pass.
  */
-import { O, S, type Row } from './variant.js';
+import { AUDIO, O, S, TEXT, type Row } from './variant.js';
 
 const id = { event_id: S } as const;
 
 export const LIVE_CLIENT_EVENTS: readonly Row[] = [
   ['session.start', 'session', { session: O }],
   ['session.update', 'session', { session: O }],
-  ['session.input_audio.append', 'input_audio', { audio: S }],
+  ['session.input_audio.append', 'input_audio', { audio: S }, AUDIO],
   ['session.input_audio.mute', 'input_audio', {}],
   ['session.input_audio.unmute', 'input_audio', {}],
   ['session.instructions.append', 'context', { content: S }],
@@ -36,10 +36,10 @@ export const LIVE_SERVER_EVENTS: readonly Row[] = [
   ['session.thinking.appended', 'context', {}],
   ['session.commentary.appended', 'context', {}],
   // On a sideband, the caller's audio is reflected back (no event_id).
-  ['session.input_audio.append', 'input_audio', { audio: S }],
-  ['session.output_audio.delta', 'audio', { delta: S }],
-  ['session.input_transcript.delta', 'transcript', { delta: S }],
-  ['session.output_transcript.delta', 'transcript', { delta: S }],
+  ['session.input_audio.append', 'input_audio', { audio: S }, AUDIO],
+  ['session.output_audio.delta', 'audio', { delta: S }, AUDIO],
+  ['session.input_transcript.delta', 'transcript', { delta: S }, TEXT],
+  ['session.output_transcript.delta', 'transcript', { delta: S }, TEXT],
   ['session.delegation.created', 'delegation', { delegation: O }],
   // Carries a Responses-API stream event in `event`.
   ['response.event', 'delegation', { event: O }],

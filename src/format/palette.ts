@@ -12,6 +12,8 @@ export interface Palette {
   error(s: string): string;
   warn(s: string): string;
   good(s: string): string;
+  /** `rtev show`'s JSON: keys, strings, numbers, true/false/null. */
+  json(kind: 'key' | 'string' | 'number' | 'literal', s: string): string;
 }
 
 export function makePalette(level: ColorLevel): Palette {
@@ -33,5 +35,6 @@ export function makePalette(level: ColorLevel): Palette {
     error: (s) => (level ? c.red(s) : s),
     warn: (s) => (level ? c.yellow(s) : s),
     good: (s) => (level ? c.green(s) : s),
+    json: (kind, s) => (level ? (kind === 'key' ? c.blue(s) : kind === 'string' ? c.green(s) : kind === 'number' ? c.yellow(s) : c.magenta(s)) : s),
   };
 }
