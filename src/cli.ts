@@ -10,7 +10,7 @@ import { diagnosisCommands } from './cli/diagnosis.js';
 import { liveCommands } from './cli/live.js';
 import { proxyCommands } from './cli/proxy.js';
 import { readingCommands } from './cli/reading.js';
-import { HELP_FOOTER, version, type Runner } from './cli/shared.js';
+import { HELP_FOOTER, tidyHelp, version, type Runner } from './cli/shared.js';
 import { escapeControls } from './format/escape.js';
 import { writeError } from './record/write-error.js';
 
@@ -42,6 +42,7 @@ function buildProgram(r: Runner): Command {
   liveCommands(program, r);
   proxyCommands(program, r);
   catalogueCommands(program, r);
+  tidyHelp(program);
   return program;
 }
 

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import {
-  act, bundledSample, collect, count, exclusiveFlags, HELP_FOOTER, makeCtx, port, tailSourceClash, version, withColorOptions,
+  act, bundledSample, collect, count, exclusiveFlags, makeCtx, port, tailSourceClash, version, withColorOptions,
   withDisplayOptions, withFilterOptions, withReadFlags, type Runner,
 } from './shared.js';
 
@@ -36,8 +36,7 @@ export function liveCommands(program: Command, r: Runner): void {
     .addOption(new Option('--audio-speed <speed>', 'how fast to stream --audio').choices(['real', 'max']).default('real'))
     .option('-n, --lines <n>', 'a file: print its last N events', count, 10)
     .option('-f, --follow', 'a file: keep printing events as they are appended')
-    .option('--json', 'tagged JSON lines, as cat --json')
-    .addHelpText('after', HELP_FOOTER)
+    .option('--json', 'write tagged JSON lines, as cat --json does')
     .action(async (source: string | undefined, opts) => {
       tailSourceClash(tail, isLive(source));
       const ctx = await makeCtx(r.io, opts.color);
@@ -65,7 +64,6 @@ export function liveCommands(program: Command, r: Runner): void {
     .description('record a live session (or bare events from stdin: -) without printing it')
     .argument('[source]', 'wss://… or ws://… URL, openai (the default), or - for stdin'))
     .option('-o, --output <file>', 'the recording (default recordings/<UTC time>_<host>.jsonl)')
-    .addHelpText('after', HELP_FOOTER)
     .action(async (source: string | undefined, opts) => {
       const ctx = await makeCtx(r.io, false);
       const live = await import('../commands/live.js');
@@ -84,12 +82,13 @@ export function liveCommands(program: Command, r: Runner): void {
     .option('--loop', 'start again from the beginning after the last frame')
     .option('--close', 'close with 1000 after the last frame (by default the connection stays open)')
     .option('--wide', 'never cut long values of client frames'))
-    .addHelpText('after', HELP_FOOTER)
     .action(act(r, async (ctx, source: string, opts) => (await import('../commands/replay.js')).runReplay(source, opts, ctx)));
 
   withColorOptions(program.command('demo')
-    .description('replay a recording on a free local port and watch it live (the bundled sample by default; no API key)')
-    .argument('[file]', 'a recording', bundledSample())
-    .option('--speed <x>', 'replay speed', '4'))
-    .action(act(r, async (ctx, file: string, opts) => (await import('../commands/demo.js')).runDemo(file, { speed: opts.speed, version: version() }, ctx)));
+    .description('replay a recording on a free local port and watch it live, both directions, then its stats headline (no API key)')
+    // No default in the help: it would show the path rtev was installed at.
+    .argument('[file]', 'a recording (default: the bundled sample, recordings/sample.jsonl)')
+    .option('--speed <x>', 'how fast to replay: a factor (4 = four times as fast) or max', '4'))
+    .action(act(r, async (ctx, file: string | undefined, opts) =>
+      (await import('../commands/demo.js')).runDemo(file ?? bundledSample(), { speed: opts.speed, version: version() }, ctx)));
 }

@@ -23,6 +23,8 @@ export interface Ctx {
   out: Output;
   /** Write one line (or more) of talk to stderr. */
   say(text: string): void;
+  /** The command running (`cat`), for messages that suggest a command line. */
+  command?: string;
 }
 
 /** Exit codes, as documented in `--help`. */

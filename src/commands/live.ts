@@ -57,6 +57,8 @@ type Stop = 'match' | 'timeout' | 'record-failed' | 'stdout' | NodeJS.Signals;
 /** The frames of one live run, shown (tail) and recorded, with secrets scrubbed and --exit-after watched. */
 class Session {
   seq = 0;
+  /** Frames received from the server. */
+  received = 0;
   matched = false;
   readonly started = Date.now();
   private statusTimer: NodeJS.Timeout | null = null;
@@ -81,6 +83,7 @@ class Session {
   frame(data: Buffer, isBinary: boolean, dir: 'server' | 'client'): void {
     // Secrets in any form, text or binary (before base64), never reach the recording or the screen.
     if (this.scrubber) data = this.scrubber.bytes(data);
+    if (dir === 'server') this.received++;
     const line = recordingLine(new Date().toISOString(), dir, data, isBinary);
     this.recorder?.frame(line);
     const f = classifyLine(this.ep?.shown ?? 'stdin', ++this.seq, line, 0, line.length);
@@ -209,6 +212,7 @@ export async function runLive(source: string | undefined, o: LiveOptions, ctx: C
     sendAll(outbox.items, {
       send: (text) => { c.send(text); session.frame(Buffer.from(text), false, 'client'); },
       closed: () => closedNow || stop !== null,
+      received: () => session.received,
     }, sessionInput(created), outbox.audioSpeed).catch((e) => ctx.say(`rtev: sending failed: ${(e as Error).message}`));
   };
   const session = new Session(ctx, ep, recorder, display, keep, exitAfter, () => end('match'), startSending);

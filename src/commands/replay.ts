@@ -13,6 +13,7 @@ export interface ReplayCliOptions {
   speed: string;
   rate?: string;
   interactive?: boolean;
+  lockstep?: boolean;
   loop?: boolean;
   close?: boolean;
   wide?: boolean;
@@ -40,7 +41,7 @@ export async function serveReplay(source: string, o: ReplayCliOptions, ctx: Ctx,
   let n = 0;
   try {
     const replay = await startReplay({
-      source, host: o.host, port: o.port, speed, rate, interactive: !!o.interactive, loop: !!o.loop, close: !!o.close,
+      source, host: o.host, port: o.port, speed, rate, interactive: !!o.interactive, lockstep: !!o.lockstep, loop: !!o.loop, close: !!o.close,
       stdin: ctx.io.stdin, report: new MalformedReport(ctx.say),
       onClientFrame: (data, isBinary) => {
         if (quiet) return;

@@ -52,8 +52,8 @@ export function frameWriter(out: Output, o: FrameWriterOptions): FrameWriter {
       const label = o.connection ? () => o.connection!.label() : () => '';
       // Each line is written as it is built; a label (the proxy's) only when there is one.
       const lines = o.connection
-        ? (ls: string[]) => { for (const l of ls) out.write(`${label()}${l}\n`); }
-        : (ls: string[]) => { for (const l of ls) out.write(`${l}\n`); };
+        ? (ls: readonly string[]) => { for (const l of ls) out.write(`${label()}${l}\n`); }
+        : (ls: readonly string[]) => { for (const l of ls) out.write(`${l}\n`); };
       const pending = () => { const p = printer.pending(); return p === null ? null : label() + p; };
       return {
         write: (f) => lines(printer.push(f)), observe: (f) => printer.observe(f), start: (ms) => printer.start(ms),

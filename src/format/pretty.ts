@@ -1,4 +1,4 @@
-import type { Family, Stream } from '../events/catalogue.js';
+import type { Family, Stream, Variant } from '../events/catalogue.js';
 import type { Frame } from '../events/frame.js';
 import { AudioFormats, type AudioFormat } from '../pipeline/audio-format.js';
 import { ConfigTracker } from '../session/config.js';
@@ -22,6 +22,9 @@ export interface PrettyOptions {
 
 /** A run of streaming deltas (audio or text, as the catalogue marks them) being collapsed into one line. */
 interface Run {
+  /** What joins this run: the variant, the direction, and the value of the stream's `by` field. */
+  variant: Variant;
+  by: string;
   kind: Stream['kind'];
   /** The type column and what it is coloured by. */
   type: string;
@@ -41,6 +44,8 @@ interface Run {
   text: string;
   more: boolean;
 }
+
+const NONE: string[] = [];
 
 /** Runs open at once, at most: past it (deltas of endless distinct items), the open runs are printed. */
 const MAX_RUNS = 64;
@@ -111,15 +116,12 @@ export class PrettyPrinter {
   }
 
   /** The lines this frame makes (none while a run grows). */
-  push(f: Frame): string[] {
+  push(f: Frame): readonly string[] {
     this.observe(f);
     this.order++;
-    const out: string[] = [];
     const stream = this.o.all || f.kind !== 'event' ? null : f.tag.variant.stream;
-    if (stream) {
-      this.grow(f, stream, out);
-      return out;
-    }
+    if (stream) return this.grow(f, stream);
+    const out: string[] = [];
     this.endRuns(out);
     const fmt = this.formats.of(f);
     const realtime = f.kind === 'event' && f.tag.variant.protocol === 'realtime';
@@ -146,20 +148,22 @@ export class PrettyPrinter {
     return out;
   }
 
-  private grow(f: Frame, stream: Stream, out: string[]): void {
-    const type = f.tag.variant.type;
+  /** Add a delta to its run (a new one when none is open); lines only when too many runs were open. */
+  private grow(f: Frame, stream: Stream): readonly string[] {
+    let out: string[] = NONE;
+    const variant = f.tag.variant;
+    const client = f.direction === 'client';
     const by = stream.by === null ? '' : f.field(stream.by) ?? '';
-    const key = `${type}\u0000${f.direction}\u0000${by}`;
-    let r = this.runs.get(key);
-    if (!r) {
-      if (this.runs.size >= MAX_RUNS) this.endRuns(out);
-      const ids = [f.field('response_id'), f.field('item_id'), f.field('call_id')].filter((x): x is string => !!x).map((x) => shortId(x, this.o.wide));
-      r = {
-        kind: stream.kind, type: f.type, family: f.tag.variant.family, client: f.direction === 'client', ids,
-        count: 0, firstSeq: f.seq, lastSeq: f.seq, firstTime: f.time, lastTime: f.time, last: 0,
-        bytes: 0, fmt: this.formats.of(f), text: '', more: false,
-      };
-      this.runs.set(key, r);
+    // Most deltas continue the run of the one before: no key to build then.
+    let r = this.latest;
+    if (r === null || r.variant !== variant || r.client !== client || r.by !== by) {
+      const key = `${variant.type}\u0000${client}\u0000${by}`;
+      r = this.runs.get(key) ?? null;
+      if (!r) {
+        if (this.runs.size >= MAX_RUNS) this.endRuns((out = []));
+        r = this.open(f, variant, stream, client, by);
+        this.runs.set(key, r);
+      }
     }
     r.count++;
     r.lastSeq = f.seq;
@@ -179,6 +183,16 @@ export class PrettyPrinter {
       }
     }
     this.latest = r;
+    return out;
+  }
+
+  private open(f: Frame, variant: Variant, stream: Stream, client: boolean, by: string): Run {
+    const ids = [f.field('response_id'), f.field('item_id'), f.field('call_id')].filter((x): x is string => !!x).map((x) => shortId(x, this.o.wide));
+    return {
+      variant, by, kind: stream.kind, type: f.type, family: variant.family, client, ids,
+      count: 0, firstSeq: f.seq, lastSeq: f.seq, firstTime: f.time, lastTime: f.time, last: 0,
+      bytes: 0, fmt: this.formats.of(f), text: '', more: false,
+    };
   }
 
   /** Print every open run, in the order of its last delta. */

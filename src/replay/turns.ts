@@ -38,6 +38,8 @@ const SILENCE_MS = 500;
  * `input_audio_buffer.commit`, or appended audio followed by 500 ms of silence, will do too.
  */
 export class ClientTriggers {
+  /** Every frame the client sent, for `lockstep`. */
+  frames = 0;
   private responses = 0;
   private inputs = 0;
   private silence: NodeJS.Timeout | null = null;
@@ -63,6 +65,20 @@ export class ClientTriggers {
       if (t === 'input' && this.inputs > 0) { this.inputs--; return; }
       await new Promise<void>((r) => { this.waiter = r; setTimeout(r, 250); });
     }
+  }
+
+  /** Resolve once the client has sent `n` frames in all, or after `maxMs` (a client that never will). */
+  async sent(n: number, closed: () => boolean, maxMs: number): Promise<void> {
+    const until = Date.now() + maxMs;
+    while (this.frames < n && !closed() && Date.now() < until) {
+      await new Promise<void>((r) => { this.waiter = r; setTimeout(r, Math.max(1, Math.min(250, until - Date.now()))); });
+    }
+  }
+
+  /** Note any frame the client sent. */
+  frame(): void {
+    this.frames++;
+    this.wake();
   }
 
   stop(): void {
