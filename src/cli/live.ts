@@ -27,7 +27,7 @@ export function liveCommands(program: Command, r: Runner): void {
     .description('watch a live session (ws://, wss://, openai) while recording it; or the last events of a file')
     .argument('[source]', 'wss://… or ws://… URL, openai (the default), or a capture file')))))
     .option('--record <file>', 'record to this file (default recordings/<UTC time>_<host>.jsonl)')
-    .option('--no-record', 'do not record')
+    .option('--no-record', 'only show the session, record nothing')
     .option('--exit-after <pattern>', 'end (exit 0) after the first event of this type')
     .option('--timeout <seconds>', 'end after this long: exit 0, or with --exit-after exit 1 if nothing matched by then', count)
     .option('--send <event>', 'after session.created, send client events: JSON, or a file of JSONL or a JSON array (repeatable)', collect)

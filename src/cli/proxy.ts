@@ -18,7 +18,7 @@ export function proxyCommands(program: Command, r: Runner): void {
     .option('--host <host>', 'the address to listen on', '127.0.0.1')
     .option('--port <port>', 'the port (0 picks a free one)', port, 8787)
     .option('--dir <folder>', 'where recordings go (recordings/ is created when needed; another folder must exist)', 'recordings')
-    .option('--no-record', 'do not record')
+    .option('--no-record', 'forward and show, but write no recordings')
     .option('--force', 'overwrite recording files that exist')
     .option('--header <header>', 'a header for the upstream, "Name: value" (repeatable), sent when the app does not send it', collect)
     .option('--quiet', 'no frames: one line per connection opened and closed')

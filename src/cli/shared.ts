@@ -100,7 +100,7 @@ export function withFilterOptions(cmd: Command, dirFlag = '--dir <dir>'): Comman
 export function withColorOptions(cmd: Command): Command {
   return group(cmd, COMMON_GROUP, (c) => c
     .option('--color', 'colour even when stdout is not a terminal')
-    .option('--no-color', 'never colour'));
+    .option('--no-color', 'never colour, even on a terminal'));
 }
 
 export function withReadFlags(cmd: Command): Command {
