@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { catalogueOf, PROTOCOLS, type FieldKind, type Protocol, type Variant } from '../src/events/catalogue.js';
-import { makePalette } from '../src/format/palette.js';
+import { makePalette } from '../src/format/palette-chalk.js';
 import { Output } from '../src/format/output.js';
 import { ConnectionView } from '../src/proxy/view.js';
 import { WebSocket } from 'ws';

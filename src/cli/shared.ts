@@ -149,10 +149,10 @@ export function withDisplayOptions(cmd: Command): Command {
 }
 
 export async function makeCtx(io: Io, colorFlag: boolean | undefined, command?: string): Promise<Ctx> {
-  const [{ makePalette }, { Output }, { escapeLines }] = await Promise.all([import('../format/palette.js'), import('../format/output.js'), import('../format/escape.js')]);
+  const [{ loadPalette }, { Output }, { escapeLines }] = await Promise.all([import('../format/palette.js'), import('../format/output.js'), import('../format/escape.js')]);
   return {
     io,
-    palette: makePalette(colorLevel(colorFlag, io.env, io.stdoutIsTTY)),
+    palette: await loadPalette(colorLevel(colorFlag, io.env, io.stdoutIsTTY)),
     out: new Output(io.stdout),
     // Whatever a message quotes (a file name, a server's reason, a JSON.parse snippet) never reaches stderr raw.
     say: (text) => io.stderr.write(escapeLines(text) + '\n'),
