@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// npm run bench [-- --quick] [-- --only stats,filter,cat,model,live,proxy,startup]
+// npm run bench [-- --quick] [-- --only stats,filter,cat,model,report,export,live,proxy,startup]
+// report: rtev report (--no-audio and with audio) against stats, and its page's time to interactive in Chromium.
 // model: stats, turns and session (the turn model) on the audio-heavy capture; with RTEV_BASELINE=/path/to/rtev
 // (a build from before the model) its stats is timed too, for the ratio.
 // Times rtev against jq (and grep, the floor) on the same generated captures, in the same run, and prints a
@@ -68,8 +69,8 @@ function bench(label, size, cmds) {
 const q = (s) => `'${s}'`;
 const sizes = quick ? { audio: 200, events: 50 } : { audio: 1000, events: 200 };
 const reading = want('stats') || want('filter') || want('cat');
-const audio = reading || want('model') ? capture(`audio-${sizes.audio}mb.jsonl`, ['--mb', String(sizes.audio)]) : null;
-const events = reading ? capture(`events-${sizes.events}mb.jsonl`, ['--mb', String(sizes.events), '--no-audio']) : null;
+const audio = reading || want('model') || want('report') || want('export') ? capture(`audio-${sizes.audio}mb.jsonl`, ['--mb', String(sizes.audio)]) : null;
+const events = reading || want('export') ? capture(`events-${sizes.events}mb.jsonl`, ['--mb', String(sizes.events), '--no-audio']) : null;
 
 for (const [label, c] of reading ? [[`audio-heavy ${sizes.audio} MB`, audio], [`event-heavy ${sizes.events} MB`, events]] : []) {
   if (want('stats')) {
@@ -116,6 +117,49 @@ if (want('model')) {
     const r = results[name];
     rows.push(`| ${label} | ${name} | ${r.secs.toFixed(2)} s | ${(audio.bytes / 1e6 / r.secs).toFixed(0)} MB/s | ${ref ? (r.secs / ref.secs).toFixed(2) + '× before' : ''} | ${r.rssMB.toFixed(0)} MB |`);
   }
+}
+
+if (want('export')) {
+  // rtev export: within 3× of stats on the audio-heavy capture; at least 300,000 events/s on the event-heavy one;
+  // peak memory ≤ 300 MB for both, and flat with the number of sources (20 and 2,000 small recordings).
+  const out = join(data, 'export-out');
+  const exportCmd = (src) => `${rtev} export ${src} -o ${q(out)} --force > /dev/null`;
+  for (const [label, c] of [[`audio-heavy ${sizes.audio} MB`, audio], [`event-heavy ${sizes.events} MB`, events]]) {
+    const n = JSON.parse(execFileSync(rtev, ['stats', '--json', c.file], { maxBuffer: 1 << 26 }).toString()).events;
+    const cmds = [['rtev stats', `${rtev} stats ${q(c.file)} > /dev/null`], ['rtev export', exportCmd(q(c.file))]];
+    // Round-robin, best of three: on a shared machine the load drifts, and both commands should see the same.
+    const results = {};
+    for (let round = 0; round < 3; round++) {
+      for (const [name, cmd] of cmds) {
+        const r = time(cmd, 1);
+        const best = results[name];
+        results[name] = best ? { secs: Math.min(best.secs, r.secs), rssMB: Math.max(best.rssMB, r.rssMB) } : r;
+      }
+    }
+    const s = results['rtev stats'];
+    for (const [name] of cmds) {
+      const r = results[name];
+      const ratio = name === 'rtev export' ? ` (${(r.secs / s.secs).toFixed(2)}× stats)` : '';
+      rows.push(`| ${label}: export | ${name} | ${r.secs.toFixed(2)} s${ratio} | ${Math.round(n / r.secs).toLocaleString('en-US')} events/s | | ${r.rssMB.toFixed(0)} MB |`);
+    }
+  }
+  for (const count of [20, 2000]) {
+    // Small recordings (two turns, no audio), as a fleet writes them: one file per call.
+    const dir = join(data, `fleet-${count}`);
+    if (!existsSync(dir)) {
+      mkdirSync(dir);
+      const bases = Array.from({ length: 10 }, (_, i) => execFileSync(process.execPath, [join(root, 'bench', 'gen-capture.mjs'), '--client', '--no-audio', '--turns', '2', '--seed', String(i + 1)]).toString());
+      for (let k = 0; k < count; k++) writeFileSync(join(dir, `call-${String(k).padStart(5, '0')}.jsonl`), bases[k % 10].replace(/"sess_[A-Za-z0-9]+"/g, `"sess_fleet_${k}"`));
+    }
+    const r = time(exportCmd(q(dir)), 1);
+    rows.push(`| ${count.toLocaleString('en-US')} small recordings: export | rtev export | ${r.secs.toFixed(2)} s | ${Math.round(count / r.secs).toLocaleString('en-US')} files/s | | ${r.rssMB.toFixed(0)} MB |`);
+  }
+  rmSync(out, { recursive: true, force: true });
+}
+
+if (want('report')) {
+  const { reportBench } = await import('./report.mjs');
+  rows.push(...await reportBench({ rtev, capture: audio.file, bytes: audio.bytes, data, time, label: `audio-heavy ${sizes.audio} MB: report` }));
 }
 
 if (want('stats') && !quick) {

@@ -25,6 +25,9 @@ await build({
   target: 'node20',
   minify: true,
   logLevel: 'warning',
+  // DuckDB is a native package: a single executable cannot hold it. `rtev sql` loads it from node_modules at run
+  // time when it can (README, "Choices we made"), and otherwise says how to install it.
+  external: ['@duckdb/node-api'],
   define: {
     RTEV_VERSION: JSON.stringify(version),
     'import.meta.url': '"file:///rtev"', // unused: RTEV_VERSION answers --version

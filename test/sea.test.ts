@@ -1,9 +1,9 @@
 // The single executable (npm run build:bin) behaves exactly like `node bin/rtev`.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fixture, rtevProcess, ROOT, type Result } from './helpers.js';
+import { fixture, rtevProcess, ROOT, tmp, type Result } from './helpers.js';
 
 const BIN = join(ROOT, 'dist', 'rtev');
 
@@ -58,5 +58,19 @@ describe('single executable', () => {
     expect((await same(['cat', 'missing.jsonl'])).code).toBe(1);
     expect((await same(['cat', fixture('spec-ga-server-events.jsonl')], { env: { FORCE_COLOR: '1' } })).stdout).toContain('\x1b[');
     expect((await same(['cat', fixture('spec-ga-server-events.jsonl')], { env: { FORCE_COLOR: '1', NO_COLOR: '1' } })).stdout).not.toContain('\x1b[');
+  });
+
+  it('exports the same Parquet files, byte for byte, as node bin/rtev (DuckDB is not needed to write them)', async () => {
+    const a = join(tmp(), 'sea');
+    const b = join(tmp(), 'node');
+    const source = join(ROOT, 'recordings', 'sample.jsonl');
+    const x = await sea(['export', source, fixture('real-beta-webrtc-session.jsonl'), '-o', a, '--partition', 'date']);
+    const y = await rtevProcess(['export', source, fixture('real-beta-webrtc-session.jsonl'), '-o', b, '--partition', 'date']);
+    expect(x.code, x.stderr).toBe(0);
+    expect(x.stdout.replace(a, 'DIR')).toBe(y.stdout.replace(b, 'DIR'));
+    const files = (d: string): string[] => readdirSync(d, { recursive: true }).map(String).filter((f) => f.endsWith('.parquet')).sort();
+    expect(files(a)).toHaveLength(8);
+    expect(files(a)).toEqual(files(b));
+    for (const f of files(a)) expect(readFileSync(join(a, f)).equals(readFileSync(join(b, f))), f).toBe(true);
   });
 });

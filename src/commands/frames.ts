@@ -29,6 +29,8 @@ export async function visitFrames(
   sources: string[], ctx: Ctx, flags: ReadFlags, visit: (f: Frame) => boolean | void,
   /** Drop lines by type before frames are made (filter's raw output, stats): see compileTypePrefilter. */
   keepTag?: (tag: Tag) => boolean,
+  /** Awaited after each batch, like stdout's back-pressure (export waits for its compression to keep up). */
+  afterBatch?: () => Promise<void>,
 ): Promise<ReadRun> {
   for (const w of filterWarnings(flags)) ctx.say(escapeControls(`rtev: warning: ${w}`));
   // Nothing piped in and no SOURCE: say what rtev waits for, or it looks hung.
@@ -48,6 +50,7 @@ export async function visitFrames(
     if (timed) for (const f of batch) if (!timed.get(f.source)) timed.set(f.source, !Number.isNaN(f.time));
     for (const f of batch) if (visit(f) === false) break outer;
     await ctx.out.maybeFlush();
+    if (afterBatch) await afterBatch();
     if (ctx.out.closed) break;
   }
   report.finish();

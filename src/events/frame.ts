@@ -162,6 +162,14 @@ export class Frame {
     return base64Bytes(this.ev, s, this.dE);
   }
 
+  /**
+   * Where the `delta` (or `audio`) string value sits in `buf`, quotes included, or null: lets a writer splice
+   * a base64 payload out of the event's bytes without parsing it.
+   */
+  payloadSpan(): { start: number; end: number } | null {
+    return this.dS < 0 || this.buf[this.dS] !== 0x22 ? null : { start: this.dS, end: this.dE };
+  }
+
   private str(s: number, e: number, esc: number): string | undefined {
     if (s < 0 || this.ev[s] !== 0x22) return undefined;
     return spanString(this.ev, s, e, esc);

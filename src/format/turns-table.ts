@@ -19,19 +19,19 @@ const COLUMNS: [string, number, (t: Turn) => string][] = [
 const RIGHT = new Set(['speech', 'response', '1st audio', 'tool wait', 'heard/generated', 'tokens', 'cost']);
 const LEAD = 4 + 1 + 12 + 2; // turn number, time
 
-function heard(t: Turn): string {
+export function heard(t: Turn): string {
   const { heard: h, generated: g } = t.audio_ms;
   if (g === null) return '–';
   if (h === g) return seconds(g / 1000);
   return `${h === null ? '?' : (h / 1000).toFixed(2)}/${seconds(g / 1000)}`;
 }
 
-function status(t: Turn): string {
+export function status(t: Turn): string {
   if (t.status === null) return '–';
   return escapeControls(t.status_reason ? `${t.status} ${t.status_reason}` : t.status);
 }
 
-function user(t: Turn): string {
+export function user(t: Turn): string {
   if (t.user_transcript !== null) return `"${escapeControls(t.user_transcript)}"`;
   return t.input === 'speech' || t.input === 'audio_commit' ? '(speech)' : t.input === 'text' ? '(empty)' : '–';
 }

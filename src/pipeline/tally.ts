@@ -3,6 +3,7 @@ import { PriceBook } from '../session/cost.js';
 import { errorCode } from '../session/errors.js';
 import { SessionModels } from '../session/model.js';
 import { Counts, latency, Totals, type LatencyStats, type TurnCounts } from '../session/totals.js';
+import type { ConfigEntry, SessionSummary, TurnRecord } from '../session/types.js';
 
 export type { LatencyStats } from '../session/totals.js';
 
@@ -55,6 +56,11 @@ export interface TallyOptions {
   slowMs?: number;
   /** What the turn model could not tell (said once per session). */
   onNote?(text: string): void;
+  /** Readers of the same model (the report): each turn and configuration step, as the model hands them out. */
+  onTurn?(t: TurnRecord): void;
+  onConfig?(e: ConfigEntry): void;
+  /** Keep what the assistant said on each response (for a transcript). */
+  keepText?: boolean;
 }
 
 const round3 = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 1000);
@@ -83,8 +89,11 @@ export class Tally {
 
   constructor(o: TallyOptions = {}) {
     this.models = new SessionModels({
-      prices: o.prices ?? new PriceBook(), slowMs: o.slowMs, onNote: o.onNote,
-      onTurn: (t) => this.totals.addTurn(t),
+      prices: o.prices ?? new PriceBook(), slowMs: o.slowMs, onNote: o.onNote, keepText: o.keepText, onConfig: o.onConfig,
+      onTurn: (t) => {
+        this.totals.addTurn(t);
+        o.onTurn?.(t);
+      },
     });
   }
 
@@ -129,11 +138,15 @@ export class Tally {
     }
   }
 
+  /** The sessions' summaries, once `result` has ended them. */
+  sessions: SessionSummary[] = [];
+
   /** The summary. Ends the capture's sessions (their open turns are closed): call it once, at the end. */
   result(sources: string[], malformed: number): Stats {
     const t = this.totals;
     if (!this.done) {
-      for (const s of this.models.finish()) t.addSession(s);
+      this.sessions = this.models.finish();
+      for (const s of this.sessions) t.addSession(s);
       for (const [code, n] of this.otherErrors.map) t.errors.add(code, n);
       this.done = true;
     }

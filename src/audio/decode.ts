@@ -1,0 +1,37 @@
+import type { AudioFormat } from '../pipeline/audio-format.js';
+import { alawToLinear, ulawToLinear } from './wav.js';
+
+/**
+ * One chunk of a capture's audio as 16-bit samples at its format's own rate: PCM16 (little-endian) as is,
+ * G.711 µ-law and A-law decoded. An odd trailing byte of PCM is dropped; an unknown format gives nothing
+ * (rtev never guesses at bytes it cannot decode).
+ */
+export function decodeAudio(raw: Buffer, fmt: AudioFormat): Int16Array {
+  if (fmt.name === 'pcm16') {
+    const n = raw.length >> 1;
+    const out = new Int16Array(n);
+    for (let i = 0; i < n; i++) out[i] = raw.readInt16LE(i * 2);
+    return out;
+  }
+  if (fmt.name !== 'pcmu' && fmt.name !== 'pcma') return new Int16Array(0);
+  const dec = fmt.name === 'pcmu' ? ulawToLinear : alawToLinear;
+  const out = new Int16Array(raw.length);
+  for (let i = 0; i < raw.length; i++) out[i] = dec(raw[i]!);
+  return out;
+}
+
+/** Samples at `from` Hz made into `to` Hz by linear interpolation (enough for speech). */
+export function resampleTo(samples: Int16Array, from: number, to: number): Int16Array {
+  if (from === to || samples.length === 0) return samples;
+  const n = Math.max(1, Math.round((samples.length * to) / from));
+  const out = new Int16Array(n);
+  const step = from / to;
+  for (let i = 0; i < n; i++) {
+    const x = i * step;
+    const j = Math.floor(x);
+    const a = samples[Math.min(j, samples.length - 1)]!;
+    const b = samples[Math.min(j + 1, samples.length - 1)]!;
+    out[i] = Math.round(a + (b - a) * (x - j));
+  }
+  return out;
+}
