@@ -175,7 +175,8 @@ const out = tmp();
 /** Commands that write a capture's own bytes unchanged: into a pipe they are byte for byte, by design. */
 const VERBATIM = (args: string[]) => (args[0] === 'cat' && (args.includes('--raw') || args.includes('--json')))
   || (args[0] === 'filter' && !args.includes('--pretty') && !args.includes('--count'))
-  || (args[0] === 'tail' && args.includes('--json'));
+  || (args[0] === 'tail' && args.includes('--json'))
+  || (args[0] === 'sql' && args.includes('--csv')); // RFC 4180 into a pipe
 
 function commandsFor(src: string, protocol: Protocol | null): string[][] {
   const p = protocol ? ['--protocol', protocol] : [];
@@ -191,6 +192,8 @@ function commandsFor(src: string, protocol: Protocol | null): string[][] {
     ['tail', '-n', '1000', ...p, src], ['tail', '--json', '-n', '1000', ...p, src], ['tail', '-n', '1000', '--time', 'rel', ...p, src],
     ['audio', ...p, src, '-o', join(out, `${Math.random()}`)], ['audio', '--input', '--join', ...p, src, '-o', join(out, `${Math.random()}`)],
     ['show', ...p, src, '1-200'], ['show', '--full', ...p, src, '1-200'],
+    ['report', ...p, src, '-o', join(out, `${Math.random()}.html`)], ['export', ...p, src, '-o', join(out, `${Math.random()}`)],
+    ['sql', 'select * from events', ...p, src], ['sql', 'select * from turns', ...p, src], ['sql', '--csv', 'select * from responses', ...p, src],
   ];
 }
 
