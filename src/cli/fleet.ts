@@ -9,7 +9,7 @@ export function fleetCommands(program: Command, r: Runner): void {
     .description('write captures as Parquet tables (events, responses, turns, sessions) for DuckDB, Spark, Trino, BigQuery')
     .argument('[source...]', 'capture files, or folders of them (every .jsonl, .json, .har, .gz inside, recursively); - or nothing for stdin'))
     .requiredOption('-o, --output <dir>', 'the folder to write the tables to')
-    .addOption(new Option('--partition <key>', 'Hive-style folders: DIR/<table>/date=YYYY-MM-DD/part-N.parquet').choices(['date']))
+    .addOption(new Option('--partition <key>', 'write Hive-style folders by date: DIR/<table>/date=YYYY-MM-DD/part-N.parquet').choices(['date']))
     .addOption(new Option('--format <format>', 'parquet, or the same rows as JSON lines').choices(['parquet', 'jsonl']).default('parquet'))
     .option('--append', 'add new part files to the tables already in DIR')
     .option('--force', 'replace the tables already in DIR')

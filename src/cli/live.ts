@@ -63,7 +63,7 @@ export function liveCommands(program: Command, r: Runner): void {
   withConnectOptions(program.command('record')
     .description('record a live session (or bare events from stdin: -) without printing it')
     .argument('[source]', 'wss://… or ws://… URL, openai (the default), or - for stdin'))
-    .option('-o, --output <file>', 'the recording (default recordings/<UTC time>_<host>.jsonl)')
+    .option('-o, --output <file>', 'the file to record to (default recordings/<UTC time>_<host>.jsonl)')
     .action(async (source: string | undefined, opts) => {
       const ctx = await makeCtx(r.io, false);
       const live = await import('../commands/live.js');
