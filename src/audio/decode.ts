@@ -35,3 +35,24 @@ export function resampleTo(samples: Int16Array, from: number, to: number): Int16
   }
   return out;
 }
+
+/**
+ * A chunk's audio as mono 16-bit little-endian bytes at `rate`: PCM16 mono at that rate as it came (an odd
+ * trailing byte dropped), anything else decoded, two interleaved channels averaged, and resampled.
+ */
+export function monoPcm(raw: Buffer, fmt: AudioFormat, channels: number, rate: number): Buffer {
+  if (fmt.name === 'pcm16' && channels === 1 && fmt.sampleRate === rate) return raw.subarray(0, raw.length & ~1);
+  const samples = resampleTo(monoSamples(raw, fmt, channels), fmt.sampleRate, rate);
+  const out = Buffer.alloc(samples.length * 2);
+  for (let i = 0; i < samples.length; i++) out.writeInt16LE(samples[i]!, i * 2);
+  return out;
+}
+
+/** A chunk's samples at its format's rate, one channel: two interleaved channels averaged. */
+export function monoSamples(raw: Buffer, fmt: AudioFormat, channels: number): Int16Array {
+  const s = decodeAudio(raw, fmt);
+  if (channels !== 2) return s;
+  const out = new Int16Array(s.length >> 1);
+  for (let i = 0; i < out.length; i++) out[i] = (s[2 * i]! + s[2 * i + 1]!) >> 1;
+  return out;
+}

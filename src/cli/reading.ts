@@ -1,6 +1,7 @@
 /** The commands that read captures: cat, filter, show, stats, transcript, audio, check. */
 import { Option, type Command } from 'commander';
 import { RULES } from '../pipeline/check.js';
+import { audioClash, DEFAULT_MAX_MB, megabytes, WAV_MAX_MB } from './audio-options.js';
 import { act, count, givenFlag, makeCtx, readingCommand, withDisplayOptions, withReadFlags, type Runner } from './shared.js';
 
 export function readingCommands(program: Command, r: Runner): void {
@@ -47,11 +48,19 @@ export function readingCommands(program: Command, r: Runner): void {
     .option('--all', 'also show the out-of-band responses (conversation: "none"), labelled, never as a reply')
     .action(act(r, async (ctx, sources: string[], opts) => (await import('../commands/transcript.js')).runTranscript(sources, opts, ctx)));
 
-  readingCommand(program, 'audio', 'rebuild the audio as WAV files: one per response, or --join one for the session')
-    .requiredOption('-o, --output <dir>', 'the folder to write the WAV files to')
-    .option('--join', 'write one WAV for the whole session, with silence where time passed')
-    .option('--input', "write the user's audio, from the client's input_audio_buffer.append frames")
+  const audio = readingCommand(program, 'audio', 'rebuild the audio as WAV files: one per response, --join one for the session, --stereo the conversation')
+    .requiredOption('-o, --output <dir>', 'the folder to write the WAV files to (required)')
+    .option('--join', 'one WAV on the time line, with silence where time passed (a silence over 10 s is cut to 10 s)')
+    .option('--input', "the user's audio (the client's appends; on a GPT-Live sideband, the input it reflects) as input.wav")
+    .option('--heard', 'each response only as far as the user heard it (cut where it was interrupted)')
+    .option('--stereo', 'conversation.wav: the user on the left, the assistant on the right, each at its real time, as heard')
+    .option('--force', 'overwrite WAV files that exist')
+    .option('--max-mb <n>', `the most one file may hold, in MB (default ${DEFAULT_MAX_MB}, at most ${WAV_MAX_MB}); what would go past it is left out and named`, megabytes)
     .action(act(r, async (ctx, sources: string[], opts) => (await import('../commands/audio.js')).runAudio(sources, opts, ctx)));
+  audio.hook('preAction', () => {
+    const clash = audioClash(audio.opts());
+    if (clash) audio.error(`error: ${clash}`, { code: 'rtev.conflictingOption', exitCode: 2 });
+  });
 
   readingCommand(program, 'check', 'protocol conformance: unknown types, required fields, order, deltas vs done, duplicate ids')
     .option('--json', 'write one JSON object per finding: {file, line, rule, severity, message}')

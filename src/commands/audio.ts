@@ -1,44 +1,39 @@
-import { mkdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { alawToLinear, pcmBytes, resample, ulawToLinear } from '../audio/wav.js';
-import { WavFile } from '../audio/wav-file.js';
+import { mkdirSync, rmdirSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { AudioChunks, type Side } from '../audio/chunks.js';
+import { DEFAULT_MAX_MB, MAX_GAP_MS } from '../audio/limits.js';
+import { JoinedFile, PieceFiles, StereoFile, type AudioOutput, type Written } from '../audio/outputs.js';
+import { WavWriteError } from '../audio/wav-file.js';
 import type { Frame } from '../events/frame.js';
 import { escapeControls } from '../format/escape.js';
-import { seconds } from '../format/summary.js';
-import { AudioFormats, type AudioFormat } from '../pipeline/audio-format.js';
+import { seconds, thousands } from '../format/summary.js';
 import { compileFilter, type FilterSpec } from '../pipeline/filter.js';
+import { writeError } from '../record/write-error.js';
+import { PriceBook } from '../session/cost.js';
+import { SessionModels } from '../session/model.js';
 import { EXIT, type Ctx } from './context.js';
-import { visitFrames } from './frames.js';
+import { visitFrames, type ReadFlags } from './frames.js';
 
-export interface AudioOptions extends FilterSpec {
+export interface AudioOptions extends FilterSpec, ReadFlags {
   output: string;
   join?: boolean;
   input?: boolean;
-  strict?: boolean;
-}
-
-/** One delta's audio as 16-bit PCM at the format's own rate: PCM as is, G.711 decoded. */
-function decode(b64: string, fmt: AudioFormat): Buffer {
-  const raw = Buffer.from(b64, 'base64');
-  if (fmt.name === 'pcm16') return raw.length % 2 ? raw.subarray(0, raw.length - 1) : raw;
-  const dec = fmt.name === 'pcmu' ? ulawToLinear : alawToLinear;
-  const out = Buffer.alloc(raw.length * 2);
-  for (let i = 0; i < raw.length; i++) out.writeInt16LE(dec(raw[i]!), i * 2);
-  return out;
-}
-
-/** PCM at `from` Hz made into `to` Hz (only when one joined file holds responses of different formats). */
-function convert(pcm: Buffer, from: number, to: number): Buffer {
-  if (from === to) return pcm;
-  const samples = new Int16Array(pcm.buffer.slice(pcm.byteOffset, pcm.byteOffset + pcm.length));
-  return pcmBytes(resample({ sampleRate: from, samples }, to).samples);
+  /** Each response only as far as the user heard it (the turn model's `audio_ms.heard`). */
+  heard?: boolean;
+  /** One stereo file of the conversation: the user left, the assistant right, each at its real time. */
+  stereo?: boolean;
+  /** Overwrite WAV files that exist. */
+  force?: boolean;
+  /** The most one file may hold, MB (10^6 bytes). */
+  maxMb?: number;
 }
 
 /**
  * Make the output folder and its missing parents, one level at a time: Node's recursive mkdir loops forever
- * where a parent cannot be made (/proc/nope/x). The reason it cannot be used, or null.
+ * where a parent cannot be made (/proc/nope/x). The folders made (to take away again if nothing is written),
+ * or why the folder cannot be used.
  */
-function makeFolder(path: string): { usage: boolean; message: string } | null {
+function makeFolder(path: string, made: string[]): { usage: boolean; message: string } | null {
   try {
     if (statSync(path).isDirectory()) return null;
     return { usage: true, message: `-o ${path}: exists and is not a folder; audio writes its WAV files into a folder` };
@@ -48,11 +43,12 @@ function makeFolder(path: string): { usage: boolean; message: string } | null {
   }
   const parent = dirname(path);
   if (parent !== path) {
-    const bad = makeFolder(parent);
+    const bad = makeFolder(parent, made);
     if (bad) return bad;
   }
   try {
     mkdirSync(path);
+    made.push(path);
     return null;
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
@@ -60,79 +56,128 @@ function makeFolder(path: string): { usage: boolean; message: string } | null {
   }
 }
 
+/** A length of time for a message, however long: `4.00 s`, `2 h 5 min`, `36,525 days`. */
+export function duration(s: number): string {
+  if (s < 1) return s > 0 && s < 0.0005 ? 'under 1 ms' : `${Math.round(s * 1000)} ms`;
+  if (s < 3600) return seconds(s);
+  if (s < 48 * 3600) return `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`;
+  return `${thousands(Math.round(s / 86400))} days`;
+}
+
+/** The truncation events (the client's request, the server's confirmation): the item and where it was cut. */
+function truncation(f: Frame): { item: string; ms: number } | null {
+  const type = f.tag.variant.type;
+  if (f.tag.variant.protocol !== 'realtime' || (type !== 'conversation.item.truncated' && type !== 'conversation.item.truncate')) return null;
+  const e = f.tryJson();
+  return typeof e?.item_id === 'string' && typeof e.audio_end_ms === 'number' ? { item: e.item_id, ms: e.audio_end_ms } : null;
+}
+
 /**
- * `rtev audio`: the assistant's audio rebuilt from output audio deltas, one WAV per response (or one for the
- * session with --join, silence where time passed), or the user's audio from client appends with --input.
- * Streams: each delta is decoded and written as it is read.
+ * `rtev audio`: the audio of a capture as WAV files, written as it streams in (a session is never held in
+ * memory): the assistant's, one file per response (or answer), or `--join` one on the time line; the user's
+ * with `--input`; `--stereo` the conversation as heard. `--heard` cuts each response where the user stopped
+ * hearing it.
  */
 export async function runAudio(sources: string[], o: AudioOptions, ctx: Ctx): Promise<number> {
-  const bad = makeFolder(o.output);
+  const made: string[] = [];
+  const bad = makeFolder(o.output, made);
   if (bad) {
-    ctx.say(`rtev: ${bad.message}`);
+    ctx.say(`rtev: ${escapeControls(bad.message)}`);
     return bad.usage ? EXIT.usage : EXIT.failure;
   }
-  const formats = new AudioFormats();
-  const files = new Map<string, WavFile>();
-  let joined: WavFile | null = null;
-  let t0 = NaN;
-  let lastKey = '';
-  const wanted = o.input ? 'input_audio_buffer.append' : 'response.output_audio.delta';
+  const opts = { folder: o.output, overwrite: !!o.force, maxBytes: Math.floor((o.maxMb ?? DEFAULT_MAX_MB) * 1e6) };
+  const joined = o.join ? new JoinedFile(opts, o.input ? 'input.wav' : 'session.wav') : null;
+  const output: AudioOutput = o.stereo ? new StereoFile(opts) : joined ?? new PieceFiles(opts);
+  const side: Side | null = o.stereo ? null : o.input ? 'user' : 'assistant';
+  const chunks = new AudioChunks();
   const keep = compileFilter(o);
   const unknown = new Set<string>();
-
-  const fileFor = (f: Frame, fmt: AudioFormat): WavFile => {
-    if (o.join) {
-      const name = o.input ? 'input.wav' : 'session.wav';
-      joined ??= new WavFile(join(o.output, name), fmt.sampleRate);
-      return joined;
-    }
-    const key = o.input ? 'input' : f.field('response_id') ?? 'unknown';
-    let w = files.get(key);
-    if (!w) {
-      w = new WavFile(join(o.output, o.input ? 'input.wav' : `${files.size + 1}_${key.replace(/[^A-Za-z0-9_-]/g, '_')}.wav`), fmt.sampleRate);
-      files.set(key, w);
-    }
-    return w;
+  let failed: string | null = null;
+  const fail = (e: unknown) => {
+    failed ??= e instanceof WavWriteError ? e.message : `cannot write to ${o.output}: ${writeError(e)}`;
   };
+  // --heard: the turn model says how much of each response was heard; only a response cut short is touched.
+  const models = o.heard ? new SessionModels({
+    prices: new PriceBook(),
+    onTurn: (rec) => {
+      for (const r of rec.responses) {
+        const { generated, heard } = r.audio_ms;
+        if (generated === null || heard === null || heard >= generated) continue;
+        try {
+          output.heard?.(r.response_id, heard);
+        } catch (e) {
+          fail(e);
+        }
+      }
+    },
+  }) : null;
+  let t0 = NaN;
+  let wholeAnswers = false;
 
   const run = await visitFrames(sources, ctx, o, (f) => {
-    // The session's formats and the start of time hold whatever the filter keeps.
-    formats.observe(f);
     const t = f.time;
     if (Number.isNaN(t0) && !Number.isNaN(t)) t0 = t;
-    if (!keep(f)) return;
-    if (f.tag.variant.type !== wanted || f.direction !== (o.input ? 'client' : 'server')) return;
-    const fmt = o.input ? formats.input : formats.of(f);
-    if (fmt.name === 'unknown') {
+    models?.add(f);
+    const cut = output.truncate ? truncation(f) : null;
+    if (cut) output.truncate!(cut.item, cut.ms);
+    const c = chunks.read(f);
+    if (!c || (side !== null && c.side !== side) || !keep(f)) return;
+    if (c.format.name === 'unknown') {
       // Never guess at bytes rtev cannot decode: say so once per format and leave them out.
-      if (!unknown.has(fmt.label)) ctx.say(`rtev: audio in an unknown format (${escapeControls(fmt.label)}) left out`);
-      unknown.add(fmt.label);
+      if (!unknown.has(c.format.label)) ctx.say(`rtev: audio in an unknown format (${escapeControls(c.format.label)}) left out`);
+      unknown.add(c.format.label);
       return;
     }
-    const b64 = o.input ? f.tryJson()?.audio : f.field('delta');
-    if (typeof b64 !== 'string') return;
-    const w = fileFor(f, fmt);
-    // Joined: each response starts where its first delta arrived, or where the audio before it ended.
-    const key = f.field('response_id') ?? '';
-    if (o.join && !Number.isNaN(t) && key !== lastKey) w.padTo(Math.round(((t - t0) / 1000) * w.sampleRate));
-    lastKey = key;
-    w.write(convert(decode(b64, fmt), fmt.sampleRate, w.sampleRate));
+    if (o.heard && c.protocol !== 'realtime') wholeAnswers = true;
+    try {
+      output.add(c, Buffer.from(c.b64, 'base64'), t - t0, () => `${f.source}:${f.line}`);
+    } catch (e) {
+      fail(e);
+      return false;
+    }
   });
+  if (failed === null) models?.finish();
 
-  const written = joined ? [joined as WavFile] : [...files.values()];
-  for (const w of written) w.close();
-  if (written.length === 0) {
-    const what = o.input ? 'no input_audio_buffer.append frames from the client' : 'no output audio deltas';
-    ctx.say(`rtev: ${what} in ${sources.join(', ') || 'stdin'}${o.input ? '' : ' (WebRTC and SIP sessions carry audio over RTP, not in events)'}`);
+  let files: Written[] = [];
+  try {
+    files = output.close();
+  } catch (e) {
+    fail(e);
+  }
+  if (failed !== null) {
+    ctx.say(`rtev: ${escapeControls(failed)}`);
+    return EXIT.failure;
+  }
+  if (files.length === 0) {
+    // Nothing to listen to: leave no empty folder behind.
+    for (const dir of made.reverse()) try { rmdirSync(dir); } catch { break; }
+    if (unknown.size === 0) {
+      ctx.say(side === 'user' ? 'rtev: no user audio in this capture (it travels in client frames, which the capture may not hold; audio over WebRTC is not in the event stream)'
+        : 'rtev: no audio in this capture (audio over WebRTC is not in the event stream)');
+    }
     return run.code || EXIT.failure;
   }
-  const width = Math.max(...written.map((w) => w.path.length));
-  let total = 0;
-  for (const w of written) {
-    total += w.seconds;
-    ctx.out.write(`${w.path.padEnd(width)}  ${seconds(w.seconds).padStart(9)}  ${w.sampleRate / 1000} kHz\n`);
+  if (wholeAnswers) ctx.say('rtev: note: --heard: GPT-Live and Translation audio is never truncated; it is written whole');
+  const gaps = joined?.gaps;
+  if (gaps?.firstGap) {
+    const g = gaps.firstGap;
+    const more = gaps.gaps > 1 ? `; ${thousands(gaps.gaps - 1)} more silence${gaps.gaps > 2 ? 's' : ''} over ${MAX_GAP_MS / 1000} s cut too` : '';
+    ctx.say(escapeControls(`rtev: note: ${files[0]!.path}: a silence of ${duration(g.seconds)} before ${g.where} cut to ${MAX_GAP_MS / 1000} s (at ${seconds(g.atSeconds)} in the file)${more}`));
   }
-  ctx.out.write(`${written.length} file${written.length === 1 ? '' : 's'}, ${seconds(total)} of audio\n`);
+  let code = run.code;
+  for (const w of files) {
+    if (w.droppedAt === null) continue;
+    ctx.say(escapeControls(`rtev: ${w.path}: stopped at ${o.maxMb ?? thousands(DEFAULT_MAX_MB)} MB (--max-mb): ${duration(w.dropped)} of audio from ${duration(w.droppedAt)} on left out`));
+    code = EXIT.failure;
+  }
+  const paths = files.map((w) => escapeControls(w.path));
+  const width = Math.max(...paths.map((p) => p.length));
+  let total = 0;
+  files.forEach((w, i) => {
+    total += w.seconds;
+    ctx.out.write(`${paths[i]!.padEnd(width)}  ${seconds(w.seconds).padStart(9)}  ${w.rate / 1000} kHz\n`);
+  });
+  ctx.out.write(`${files.length} file${files.length === 1 ? '' : 's'}, ${seconds(total)} of audio\n`);
   await ctx.out.flush();
-  return run.code;
+  return code;
 }
