@@ -80,7 +80,7 @@ describe('rtev cat', () => {
     const r = await rtev(['cat'], { stdin: lines });
     expect(r.stdout.split('\n').filter(Boolean)).toEqual([
       '12:00:00.100 ↓ response.output_audio_transcript.delta   resp_1 item_a "hi"',
-      '12:00:00.300 ↓ response.output_audio.delta              resp_1 item_a ×3, 0.00–0.30 s: 0.50 s audio, 24.0 KB',
+      '12:00:00.300 ↓ response.output_audio.delta              resp_1 item_a ×3, 0.50 s audio, 24.0 KB (0.00–0.30 s)',
       '12:00:00.400 ↓ response.output_audio.done               resp_1 item_a',
       '12:00:00.500 ↓ response.output_audio.delta              resp_1 item_b 1.00 s audio, 48.0 KB',
     ]);

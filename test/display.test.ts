@@ -61,9 +61,9 @@ describe('runs of deltas, from the catalogue', () => {
     const r = await rtev(['cat', '--protocol', v.protocol, '--time', 'rel'], { stdin: capture });
     const out = lines(r.stdout);
     expect(out, r.stdout).toHaveLength(2);
-    const what = v.stream!.kind === 'audio' ? '0.50 s audio, 24.0 KB' : '"Hello there, how are you?"';
+    const what = v.stream!.kind === 'audio' ? '0.50 s audio, 24.0 KB (0.00–0.40 s)' : '0.00–0.40 s: "Hello there, how are you?"';
     // The line carries the time of the last delta, and names the run's span from the capture's start.
-    expect(out[0]).toMatch(new RegExp(`^ +\\+0\\.400 ${v.dir === 'client' ? '↑' : '↓'} ${cutMiddle(v.type, 40).replace(/[.]/g, '\\.')} .*×5, 0\\.00–0\\.40 s: ${what.replace(/[.?]/g, '\\$&')}$`));
+    expect(out[0]).toMatch(new RegExp(`^ +\\+0\\.400 ${v.dir === 'client' ? '↑' : '↓'} ${cutMiddle(v.type, 40).replace(/[.]/g, '\\.')} .*×5, ${what.replace(/[.?()]/g, '\\$&')}$`));
     const all = await rtev(['cat', '--protocol', v.protocol, '--all'], { stdin: capture });
     expect(lines(all.stdout)).toHaveLength(6);
   });
@@ -79,7 +79,7 @@ describe('runs of deltas, from the catalogue', () => {
     const r = await rtev(['cat', '--time', 'rel'], { stdin: capture });
     expect(lines(r.stdout)).toEqual([
       '    +0.300 ↓ response.output_audio_transcript.delta   r a ×2, 0.10–0.30 s: "one two"',
-      '    +0.400 ↓ response.output_audio.delta              r a ×3, 0.00–0.40 s: 0.30 s audio, 14.4 KB',
+      '    +0.400 ↓ response.output_audio.delta              r a ×3, 0.30 s audio, 14.4 KB (0.00–0.40 s)',
       '    +0.500 ↓ response.output_audio.delta              r b 0.10 s audio, 4.8 KB',
       '    +0.600 ↓ response.output_audio_transcript.delta   r b "three"',
       '    +0.700 ↓ response.output_audio.done               r b',
@@ -97,7 +97,7 @@ describe('runs of deltas, from the catalogue', () => {
 
   it('collapses client appends in tail FILE as in cat', async () => {
     const r = await rtev(['tail', '-n', '20', SAMPLE, '--type', 'input_audio_buffer.*']);
-    expect(r.stdout).toMatch(/↑ input_audio_buffer\.append +×\d+, [\d.]+–[\d.]+ s: [\d.]+ s audio, [\d.]+ KB/);
+    expect(r.stdout).toMatch(/↑ input_audio_buffer\.append +×\d+, [\d.]+ s audio, [\d.]+ KB \([\d.]+–[\d.]+ s\)/);
   });
 });
 
@@ -130,9 +130,9 @@ describe("replay's view of what clients send", () => {
     await running;
     const shown = lines(Buffer.concat(out).toString()).map((l) => l.slice(13));
     expect(shown).toEqual([
-      expect.stringMatching(/^↑ input_audio_buffer\.append +×10, [\d.]+–[\d.]+ s: 1\.00 s audio, 48\.0 KB$/),
+      expect.stringMatching(/^↑ input_audio_buffer\.append +×10, 1\.00 s audio, 48\.0 KB \([\d.]+–[\d.]+ s\)$/),
       expect.stringMatching(/^↑ input_audio_buffer\.commit$/),
-      expect.stringMatching(/^↑ input_audio_buffer\.append +×3, [\d.]+–[\d.]+ s: 0\.15 s audio, 7\.2 KB$/),
+      expect.stringMatching(/^↑ input_audio_buffer\.append +×3, 0\.15 s audio, 7\.2 KB \([\d.]+–[\d.]+ s\)$/),
     ]);
   });
 });
@@ -162,11 +162,11 @@ describe('time, width, key facts', () => {
   it('puts status, reason and tokens before a long message, so a narrow line cuts the message', async () => {
     const done = { type: 'response.done', event_id: 'e', response: { id: 'resp_1', status: 'failed', status_details: { type: 'failed', error: { type: 'server_error', code: 'rate_limit_exceeded', message: 'x'.repeat(300) } }, usage: { input_tokens: 12, output_tokens: 3 } } };
     const err = { type: 'error', event_id: 'e', error: { type: 'invalid_request_error', code: 'bad', param: 'session.voice', message: 'y'.repeat(300) } };
-    const r = await rtev(['cat', '--time', 'none'], { stdin: `${JSON.stringify(done)}\n${JSON.stringify(err)}\n`, columns: 100 });
+    const r = await rtev(['cat', '--time', 'none'], { stdin: `${JSON.stringify(done)}\n${JSON.stringify(err)}\n`, columns: 110 });
     const [a, b] = lines(r.stdout);
     expect(a).toMatch(/resp_1 failed rate_limit_exceeded · in 12 · out 3 tokens · x+…$/);
     expect(b).toMatch(/invalid_request_error bad \(param session\.voice\): y+…$/);
-    expect(a!.length).toBeLessThanOrEqual(100);
+    expect(a!.length).toBeLessThanOrEqual(110);
   });
 });
 
@@ -259,7 +259,7 @@ describe('rtev demo', () => {
     expect(out.filter((l) => / ↑ /.test(l)).length).toBeGreaterThan(10);
     // In lockstep: the client's session.update comes before the server's session.updated, as recorded.
     expect(out.findIndex((l) => l.includes('↑ session.update '))).toBeLessThan(out.findIndex((l) => l.includes('↓ session.updated ')));
-    expect(r.stdout).toMatch(/↑ input_audio_buffer\.append +×\d+, [\d.]+–[\d.]+ s: [\d.]+ s audio/);
+    expect(r.stdout).toMatch(/↑ input_audio_buffer\.append +×\d+, [\d.]+ s audio, [\d.]+ KB \([\d.]+–[\d.]+ s\)/);
     expect(r.stdout).toMatch(/↑ conversation\.item\.create +call_\S+ function_call_output/);
     const tail = out.slice(-9);
     expect(tail[0]).toMatch(/^responses +8: 7 completed, 1 cancelled/);

@@ -84,8 +84,8 @@ export class PrettyPrinter {
   private readonly textCap: number;
 
   constructor(private readonly o: PrettyOptions) {
-    // A fixed type column: 40 wide when there is room, 30 on a narrow terminal; --wide never cuts a name.
-    this.typeW = o.wide || o.width >= 120 ? 40 : 30;
+    // A fixed type column: 40 wide when there is room (100 columns), 30 on a narrow terminal; --wide never cuts a name.
+    this.typeW = o.wide || o.width >= 100 ? 40 : 30;
     this.textCap = Number.isFinite(o.width) ? Math.max(o.width, 80) : WIDE_TEXT;
   }
 
@@ -206,10 +206,13 @@ export class PrettyPrinter {
   }
 
   private runLine(r: Run, advance: boolean): string {
+    // The amount of audio before the span (a narrow line cuts the end); a text's span before the text.
     let what: string;
-    if (r.kind === 'audio') what = audioText(r.bytes, r.fmt);
-    else what = r.more ? `${q(r.text).slice(0, -1)}…"` : q(r.text);
-    if (r.count > 1) what = `×${r.count}, ${this.span(r)}: ${what}`;
+    if (r.kind === 'audio') what = r.count > 1 ? `×${r.count}, ${audioText(r.bytes, r.fmt)} (${this.span(r)})` : audioText(r.bytes, r.fmt);
+    else {
+      what = r.more ? `${q(r.text).slice(0, -1)}…"` : q(r.text);
+      if (r.count > 1) what = `×${r.count}, ${this.span(r)}: ${what}`;
+    }
     return this.line(r.lastTime, r.lastSeq, r.client, r.type, r.family, r.ids, what, advance);
   }
 
