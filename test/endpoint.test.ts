@@ -33,6 +33,20 @@ describe('live endpoints and credentials', () => {
     expect(() => resolveEndpoint({ source: 'wss://res.openai.azure.com/openai/v1/realtime' }, {})).toThrow(EndpointError);
   });
 
+  it('resolves live (GPT-Live), translate (Realtime Translation) and --attach under OpenAI or $OPENAI_BASE_URL, with the same key policy', () => {
+    expect(resolveEndpoint({ source: 'live' }, { ...env, RTEV_MODEL: 'gpt-realtime-mini' }).url).toBe('wss://api.openai.com/v1/live/sessions');
+    expect(resolveEndpoint({ source: 'live' }, env).headers).toEqual({ Authorization: 'Bearer sk-openai-secret' });
+    expect(resolveEndpoint({ source: 'translate' }, env).url).toBe('wss://api.openai.com/v1/realtime/translations?model=gpt-realtime-translate');
+    expect(resolveEndpoint({ source: 'translate', model: 'gpt-realtime-translate-2' }, env).url).toBe('wss://api.openai.com/v1/realtime/translations?model=gpt-realtime-translate-2');
+    expect(resolveEndpoint({ attach: 'live_abc' }, env).url).toBe('wss://api.openai.com/v1/live/sessions/live_abc/attach');
+    const gw = { ...env, OPENAI_BASE_URL: 'http://127.0.0.1:8080/v1' };
+    expect(resolveEndpoint({ source: 'live', attach: 'live_1' }, gw).url).toBe('ws://127.0.0.1:8080/v1/live/sessions/live_1/attach');
+    expect(resolveEndpoint({ source: 'ws://127.0.0.1:9/v1/live/sessions', attach: 'live_2' }, env).url).toBe('ws://127.0.0.1:9/v1/live/sessions/live_2/attach');
+    expect(() => resolveEndpoint({ source: 'ws://127.0.0.1:9/v1/realtime', attach: 'live_2' }, env)).toThrow(/--attach needs a GPT-Live endpoint/);
+    expect(() => resolveEndpoint({ source: 'live', attach: '../x' }, env)).toThrow(/not a session id/);
+    expect(() => resolveEndpoint({ source: 'live' }, {})).toThrow(/OPENAI_API_KEY is not set/);
+  });
+
   it('refuses to start without a key for OpenAI', () => {
     expect(() => resolveEndpoint({}, {})).toThrow(/OPENAI_API_KEY is not set/);
     expect(() => resolveEndpoint({ source: 'ftp://x' }, env)).toThrow(/not a live source/);

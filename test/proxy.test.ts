@@ -476,3 +476,72 @@ describe('rtev proxy: usage', () => {
     expect(r).toMatchObject({ code: 1, stderr: `rtev: cannot listen on 127.0.0.1:${srv.port}: the port is in use\n` });
   });
 });
+
+describe('rtev proxy: GPT-Live and Realtime Translation', () => {
+  it('attaches the sideband of a WebRTC POST /v1/live/sessions (id from the JSON answer) and tags it GPT-Live', async () => {
+    const answer = { session: { id: 'live_rtc42', model: 'gpt-live-1' }, transport: { type: 'webrtc', sdp: 'v=0\r\no=- answer\r\n' } };
+    const srv = await serve({
+      close: 'stay',
+      http: (req, body, res) => {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify(answer));
+      },
+      onConnection: (ws, req) => {
+        if (req.url !== '/v1/live/sessions/live_rtc42/attach') return;
+        ws.send(JSON.stringify({ type: 'session.updated', event_id: 'e1', session: { id: 'live_rtc42', model: 'gpt-live-1' } }));
+        ws.send(JSON.stringify({ type: 'session.output_transcript.delta', delta: 'Hi there', start_ms: 0, end_ms: 500 }));
+      },
+    });
+    const dir = tmp();
+    const p = await startProxy([`ws://127.0.0.1:${srv.port}`, '--dir', dir, '--time', 'none']);
+    const res = await fetch(`${p.http}/v1/live/sessions`, {
+      method: 'POST', body: JSON.stringify({ session: { model: 'gpt-live-1' }, transport: { type: 'webrtc', sdp: 'offer' } }),
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${BROWSER_KEY}` },
+    });
+    expect(await res.json()).toEqual(answer); // the app's answer, unchanged
+    await until(() => srv.paths.includes('/v1/live/sessions/live_rtc42/attach'));
+    expect(srv.headers.at(-1)!.authorization).toBe(`Bearer ${KEY}`);
+    await until(() => recordings(dir).length === 1 && lines(recordings(dir)[0]!).length >= 3);
+    const r = await stop(p);
+    const recs = parsed(recordings(dir)[0]!);
+    expect(recs[0].rtev).toMatchObject({ sideband: 'live_rtc42', protocol: 'live', path: '/v1/live/sessions/live_rtc42/attach' });
+    expect(r.stderr).toMatch(/\[1\] sideband of GPT-Live session live_rtc42 → /);
+    // Shown with GPT-Live's summaries, and read back as GPT-Live.
+    expect(r.stdout).toMatch(/^↓ session\.output_transcript\.delta +"Hi there" \(0\.00–0\.50 s\)$/m);
+    const cat = await rtevProcess(['cat', '--json', recordings(dir)[0]!]);
+    expect(cat.stdout.trim().split('\n').map((l) => JSON.parse(l).protocol)).toEqual(['live', 'live']);
+    for (const out of [r.stdout, r.stderr, allText(dir)]) expect(out).not.toContain(BROWSER_KEY);
+  });
+
+  it('forwards and records a GPT-Live WebSocket and a Translation one, each tagged by its path', async () => {
+    const srv = await serve({
+      close: 'stay',
+      onMessage: (ws, text) => {
+        const e = JSON.parse(text);
+        if (e.type === 'session.start') ws.send(JSON.stringify({ type: 'session.started', event_id: 's1', session: { id: 'live_1', model: e.session.model } }));
+        if (e.type === 'session.update') ws.send(JSON.stringify({ type: 'session.updated', event_id: 't1', session: { id: 'sess_1', type: 'translation', model: 'gpt-realtime-translate', audio: { output: { language: 'es' } } } }));
+      },
+    });
+    const dir = tmp();
+    const p = await startProxy([`ws://127.0.0.1:${srv.port}`, '--dir', dir, '--time', 'none']);
+    const live = app(`${p.url}/v1/live/sessions`);
+    await live.opened;
+    live.ws.send(JSON.stringify({ type: 'session.start', session: { model: 'gpt-live-1' } }));
+    await until(() => live.got.length === 1);
+    const tr = app(`${p.url}/v1/realtime/translations?model=gpt-realtime-translate`);
+    await tr.opened;
+    tr.ws.send(JSON.stringify({ type: 'session.update', session: { audio: { output: { language: 'es' } } } }));
+    await until(() => tr.got.length === 1);
+    const r = await stop(p);
+    const [a, b] = recordings(dir).map(parsed);
+    expect(a![0].rtev).toMatchObject({ protocol: 'live', path: '/v1/live/sessions' });
+    expect(b![0].rtev).toMatchObject({ protocol: 'translation' });
+    expect(r.stdout).toMatch(/^(\[1\] )?↓ session\.started +live_1 gpt-live-1$/m);
+    expect(r.stdout).toMatch(/^\[2\] ↓ session\.updated +sess_1 gpt-realtime-translate auto → es$/m);
+    for (const file of recordings(dir)) {
+      const cat = await rtevProcess(['cat', '--json', file]);
+      const tagged = cat.stdout.trim().split('\n').map((l) => JSON.parse(l));
+      expect(tagged.every((t) => t.variant !== 'Unknown')).toBe(true);
+    }
+  });
+});

@@ -1,5 +1,5 @@
 // rtev replay as a server, tail as a client that sends: real sockets on 127.0.0.1.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -112,6 +112,49 @@ describe('rtev replay', () => {
     await until(() => types.includes('response.done'));
     expect(types).toContain('response.done');
     ws.close();
+  });
+});
+
+describe('rtev replay: GPT-Live and Realtime Translation', () => {
+  const generated = (protocol: string) => {
+    const file = join(tmp(), `${protocol}.jsonl`);
+    execFileSync(process.execPath, [join(ROOT, 'bench', 'gen-capture.mjs'), '--protocol', protocol, '--turns', '4', '--client', '--no-audio', '--out', file]);
+    return file;
+  };
+
+  it('serves each at its own path; --interactive waits for session.start before session.started, then for speech', async () => {
+    const r = await replay([generated('live'), '--interactive', '--speed', 'max']);
+    expect(r.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/v1\/live\/sessions$/);
+    const ws = new WebSocket(r.url);
+    const types: string[] = [];
+    ws.on('message', (d) => types.push(JSON.parse(d.toString()).type));
+    await new Promise<void>((res) => ws.once('open', () => res()));
+    const until = async (ok: () => boolean, ms = 10000) => {
+      for (const end = Date.now() + ms; !ok() && Date.now() < end;) await new Promise((res) => setTimeout(res, 20));
+    };
+    await new Promise((res) => setTimeout(res, 400));
+    expect(types).toEqual([]); // nothing before the client's session.start
+    ws.send(JSON.stringify({ type: 'session.start', session: { model: 'gpt-live-1' } }));
+    await until(() => types.length > 0);
+    await new Promise((res) => setTimeout(res, 300));
+    expect(types).toEqual(['session.started']); // then the first turn waits for the user's audio
+    ws.send(JSON.stringify({ type: 'session.input_audio.append', audio: 'AAAA' }));
+    await until(() => types.includes('session.output_transcript.delta'));
+    expect(types[1]).toBe('session.input_transcript.delta');
+    ws.close();
+    // The client's frames are shown with GPT-Live's catalogue.
+    await until(() => r.out().includes('session.input_audio.append'));
+    expect(r.out()).toMatch(/↑ session\.start +gpt-live-1/);
+
+    const t = await replay([generated('translation'), '--speed', 'max']);
+    expect(t.url).toMatch(/\/v1\/realtime\/translations\?model=gpt-realtime-translate$/);
+  });
+
+  it('tail live against a Live replay: sends session.start and shows what comes back', async () => {
+    const r = await replay([generated('live'), '--interactive', '--speed', 'max']);
+    const t = await rtevProcess(['tail', r.url, '--no-record', '--exit-after', 'session.started', '--time', 'none']);
+    expect(t.code, t.stderr).toBe(0);
+    expect(t.stdout).toMatch(/^↑ session\.start +gpt-live-1\n↓ session\.started +live_\S+ gpt-live-1 voice=marin pcm/);
   });
 });
 

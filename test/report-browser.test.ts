@@ -1,6 +1,7 @@
 // rtev report in a real headless Chromium: the sample's page makes no request and logs no error, shows the same
 // numbers as stats and turns, plays audio of the model's lengths, and answers clicks; a hostile capture's page
 // runs nothing and grows no element. The sample's screenshot: RTEV_UPDATE_DOCS=1 writes docs/report.png.
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -191,4 +192,20 @@ describe('a hostile capture in Chromium', () => {
     expect(found.text).toContain('javascript:alert(4)');
     expect(rows.length).toBeGreaterThan(10);
   });
+});
+
+describe('a GPT-Live report in Chromium', () => {
+  it('shows its turns with gaps and overlaps and the two voices, with no request and no error', async () => {
+    const src = join(dir, 'live.jsonl');
+    execFileSync(process.execPath, [join(ROOT, 'bench', 'gen-capture.mjs'), '--protocol', 'live', '--turns', '12', '--no-audio', '--out', src]);
+    const w = await open(await writeReport(src, 'live.html'));
+    const turns = (await rtev(['turns', '--json', src])).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const rows = await w.page.$$eval('#turns tbody tr', (trs) => trs.map((tr) => [tr.querySelector('[data-col="gap"]')!.getAttribute('data-value'), tr.querySelector('[data-col="flags"]')!.textContent]));
+    expect(rows).toEqual(turns.map((t) => [String(t.gap_ms), t.flags.join('')]));
+    const voices = await w.page.$$eval('#transcript [data-voice]', (els) => els.map((e) => e.getAttribute('data-voice')));
+    expect(voices).toEqual(Array.from({ length: 24 }, (_, i) => (i % 2 ? 'assistant' : 'user')));
+    expect(w.requests).toEqual([]);
+    expect(w.errors).toEqual([]);
+    await w.page.close();
+  }, 60_000);
 });

@@ -1,6 +1,7 @@
 // rtev report without a browser: the file rules, the page's structure and policy, the data it embeds (the same
 // numbers as stats and turns), the budgets, and captures without audio or timestamps. The browser tests are in
 // report-browser.test.ts.
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { linearToAlaw, linearToUlaw } from '../src/audio/wav.js';
 import { defaultReportPath } from '../src/commands/report.js';
 import type { ReportData } from '../src/report/data.js';
 import { scriptJson } from '../src/report/page.js';
+import { ms } from '../src/format/summary.js';
 import { fixture, ROOT, rtev, rtevProcess, tmp } from './helpers.js';
 import { hostileCapture, PAYLOADS } from './report-hostile.js';
 
@@ -168,6 +170,10 @@ describe('rtev report: the page', () => {
     const capped = pageParts((await report([sample, '--max-audio-mb', '2'])).html);
     expect(capped.audio.length).toBeLessThanOrEqual(2_000_000);
     expect(capped.data.audioNotes.join(' ')).toMatch(/^Audio after 15\.\d s is left out: the page holds at most 1\.5 MB of audio \(--max-audio-mb\)\. Not in it: .+ of the user's and .+ of the assistant's audio\. \d turns past the audio cap have no player\.$/);
+    // Everything past the cap is counted, not only the chunk that straddles it: the call has 15.0 s of the user's
+    // audio and 33.9 s of the assistant's as heard; at most 15.6 s of each fit in 1.5 MB of stereo.
+    const left = /Not in it: ([\d.]+) s of the user's and ([\d.]+) s of the assistant's/.exec(capped.data.audioNotes.join(' '));
+    expect(Number(left![1]) + Number(left![2])).toBeGreaterThan(15.0 + 33.9 - 2 * 15.7);
   });
 
   it('says a WebRTC capture has no audio to play, and that a capture without timestamps has no timeline', async () => {
@@ -210,5 +216,36 @@ describe('rtev report: hostile captures', () => {
     // The strings are all there, as data.
     expect(data.turns[0]!.turn.user_transcript).toBe(PAYLOADS.join(' '));
     expect(events.some((e) => e.includes(PAYLOADS[1]!))).toBe(true);
+  });
+});
+
+describe('rtev report: GPT-Live and Realtime Translation', () => {
+  const gen = (protocol: string, turns: number) => {
+    const file = join(tmp(), `${protocol}.jsonl`);
+    execFileSync(process.execPath, [join(ROOT, 'bench', 'gen-capture.mjs'), '--protocol', protocol, '--turns', String(turns), '--client', '--no-audio', '--out', file]);
+    return file;
+  };
+
+  it('GPT-Live: the turns of turns --json with their gaps and overlaps, the two voices\' lines, Live figures', async () => {
+    const file = gen('live', 12);
+    const { data } = pageParts((await report([file])).html);
+    const turns = (await rtev(['turns', '--json', file])).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(data.turns).toEqual([]);
+    expect(data.voices!.turns.map((t) => t.turn)).toEqual(turns);
+    expect(data.voices!.turns.map((t) => t.cells.gap)).toEqual(turns.map((t) => ms(t.gap_ms)));
+    const lines = JSON.parse((await rtev(['transcript', '--json', file])).stdout);
+    expect(data.voices!.lines.map((l) => [l.voice, l.start, l.text])).toEqual(lines.map((l: any) => [l.voice, l.start_ms, l.text]));
+    const stats = JSON.parse((await rtev(['stats', '--json', file])).stdout);
+    const fig = Object.fromEntries(data.figures.map((f) => [f.stat, f.value]));
+    expect(fig).toMatchObject({ turns: 12, gap_p50: stats.live.gap_ms.p50, barge_in: stats.live.turns.barge_in, usage_seconds: stats.live.usage_seconds });
+  });
+
+  it('Translation: source and translation side by side, as transcript --json pairs them', async () => {
+    const file = gen('translation', 6);
+    const { data } = pageParts((await report([file])).html);
+    const segs = JSON.parse((await rtev(['transcript', '--json', file])).stdout);
+    expect(data.voices!.segments.map((s) => [s.start, s.source, s.translation])).toEqual(segs.map((s: any) => [s.start_ms, s.source, s.translation]));
+    expect(data.voices!.languages).toEqual({ input: 'en', output: 'es' });
+    expect(data.figures.map((f) => f.stat)).toEqual(['seconds_translated', 'segments']);
   });
 });

@@ -281,6 +281,10 @@ describe('robustness', () => {
     expect(s.events).toBeGreaterThan(20);
     expect(s.turns.total).toBe(0);
     expect(s.responses.total).toBe(0);
-    expect((await rtev(['turns', '--json', live])).stdout).toBe('');
+    // Its turns are GPT-Live's own (src/session/live.ts): gaps between the two voices, no response latencies.
+    const turns = jsonLines((await rtev(['turns', '--json', live])).stdout);
+    expect(turns).toHaveLength(3);
+    for (const t of turns) expect(Object.keys(t)).toEqual(expect.arrayContaining(['gap_ms', 'overlap_ms', 'user_ms', 'assistant_ms']));
+    for (const t of turns) expect(t).not.toHaveProperty('latency_ms');
   });
 });

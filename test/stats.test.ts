@@ -57,7 +57,7 @@ describe('rtev stats', () => {
 
   it('has the documented --json keys', async () => {
     const s = await json(real);
-    expect(Object.keys(s)).toEqual(['sources', 'events', 'malformed', 'unknown', 'frames', 'directions', 'span', 'types', 'unknown_types', 'aliases', 'responses', 'turns', 'usage', 'audio', 'latency_ms', 'cost_usd', 'errors', 'rate_limits']);
+    expect(Object.keys(s)).toEqual(['sources', 'protocol', 'events', 'malformed', 'unknown', 'frames', 'directions', 'span', 'types', 'unknown_types', 'aliases', 'responses', 'turns', 'usage', 'audio', 'latency_ms', 'cost_usd', 'errors', 'rate_limits']);
     expect(Object.keys(s.latency_ms)).toEqual(['speech_stopped_to_response_created', 'response_created_to_first_delta', 'response_duration', 'first_audio', 'tool_wait']);
     expect(Object.keys(s.turns)).toEqual(['total', 'interrupted', 'slow', 'failed', 'short_barge_in', 'tool_dead_air']);
     expect(Object.keys(s.cost_usd)).toEqual(['total', 'input_text', 'input_audio', 'cached', 'output_text', 'output_audio', 'input_image', 'model']);

@@ -158,6 +158,14 @@ export class StereoTrack implements StereoSink {
     if (at + keep > this.length) this.length = at + keep;
   }
 
+  /** `n` frames due at `at` that were never decoded because they lie past the cap: counted as left out. */
+  leftOut(ch: Channel, at: number, n: number): void {
+    if (n <= 0) return;
+    this.dropped[ch] += n;
+    const first = Math.max(at, this.maxFrames);
+    if (this.firstDropped === null || first < this.firstDropped) this.firstDropped = first;
+  }
+
   silence(ch: Channel, from: number, to: number): void {
     for (let i = Math.max(0, from); i < Math.min(to, this.length); i++) this.buf[i * 2 + ch] = 0;
   }

@@ -13,7 +13,13 @@ export function diagnosisCommands(program: Command, r: Runner): void {
 The filter options select turns: a turn is shown when any of its events matches.
 Flags: slow (first audio over --slow), interrupted, short_barge_in (under 500 ms of
 speech that interrupted the turn before), tool_dead_air (tool wait over 2 s),
-failed, no_response.`)
+failed, no_response.
+
+GPT-Live (the model takes turns itself): a turn is the user's speech, then the
+model's; columns gap (user end → model start; negative: talked over the user),
+answer, overlap (the user spoke over the model: a barge-in), delegated; flags
+barge_in, talked_over, long_gap (over 2 s), no_answer. The filter options select
+the frames its model reads.`)
     .action(act(r, async (ctx, sources: string[], opts) => (await import('../commands/turns.js')).runTurns(sources, opts, ctx)));
 
   readingCommand(program, 'session', 'the configuration in force over time, and every setting that did not apply')

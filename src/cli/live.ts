@@ -6,16 +6,20 @@ import {
   withDisplayOptions, withFilterOptions, withReadFlags, type Runner,
 } from './shared.js';
 
-/** A live source: a WebSocket URL, `openai`, nothing, or --call-id. Anything else is a file. */
+/** A live source: a WebSocket URL, `openai`, `live`, `translate`, nothing, or --call-id. Anything else is a file. */
 function isLive(source: string | undefined): boolean {
-  return source === undefined || source === 'openai' || /^wss?:\/\//i.test(source);
+  return source === undefined || source === 'openai' || source === 'live' || source === 'translate' || /^wss?:\/\//i.test(source);
 }
 
 /** Where a live session connects and how: shared by tail and record. */
 function withConnectOptions(cmd: Command): Command {
   return cmd
     .option('--call-id <id>', 'watch a WebRTC or SIP call: the sideband connection ?call_id=ID')
-    .option('--model <model>', 'the model for OpenAI (default $RTEV_MODEL, else gpt-realtime)')
+    .option('--attach <session_id>', 'GPT-Live: observe a running session through its sideband (…/v1/live/sessions/ID/attach)')
+    .option('--model <model>', 'the model (default $RTEV_MODEL, else gpt-realtime; live: gpt-live-1; translate: gpt-realtime-translate)')
+    .option('--instructions <text>', 'GPT-Live: the instructions of the session.start rtev sends')
+    .option('--voice <voice>', 'GPT-Live: the voice of the session.start rtev sends')
+    .option('--to <language>', 'Realtime Translation: the language to translate into (es, fr, …), sent as session.update')
     .option('--header <header>', 'an extra header, "Name: value" (repeatable); the only credential sent to other hosts', collect)
     .option('--reconnect', 'reconnect when the connection ends, with capped exponential backoff')
     .option('--insecure', 'send keys over plain ws:// to a host that is not loopback (readable on the network)')
@@ -24,15 +28,15 @@ function withConnectOptions(cmd: Command): Command {
 
 export function liveCommands(program: Command, r: Runner): void {
   const tail = withDisplayOptions(withConnectOptions(withFilterOptions(withReadFlags(program.command('tail')
-    .description('watch a live session (ws://, wss://, openai) while recording it; or the last events of a file')
-    .argument('[source]', 'wss://… or ws://… URL, openai (the default), or a capture file')))))
+    .description('watch a live session (ws://, wss://, openai, live, translate) while recording it; or the last events of a file')
+    .argument('[source]', 'wss://… or ws://… URL, openai (the default: the Realtime API), live (GPT-Live), translate (Realtime Translation), or a capture file')))))
     .option('--record <file>', 'record to this file (default recordings/<UTC time>_<host>.jsonl)')
     .option('--no-record', 'only show the session, record nothing')
     .option('--exit-after <pattern>', 'end (exit 0) after the first event of this type')
     .option('--timeout <seconds>', 'end after this long: exit 0, or with --exit-after exit 1 if nothing matched by then', count)
-    .option('--send <event>', 'after session.created, send client events: JSON, or a file of JSONL or a JSON array (repeatable)', collect)
-    .option('--say <text>', 'send a user text message and response.create (repeatable)', collect)
-    .option('--audio <file.wav>', 'stream a WAV file as input_audio_buffer.append, in real time (repeatable)', collect)
+    .option('--send <event>', 'once the session is up, send client events: JSON, or a file of JSONL or a JSON array (repeatable); live: a session.start first replaces the one rtev builds', collect)
+    .option('--say <text>', 'send a user text message and response.create (repeatable; the Realtime API only)', collect)
+    .option('--audio <file.wav>', 'stream a WAV file in real time as input_audio_buffer.append (live: session.input_audio.append; translate: session.input_audio_buffer.append) (repeatable)', collect)
     .addOption(new Option('--audio-speed <speed>', 'how fast to stream --audio').choices(['real', 'max']).default('real'))
     .option('-n, --lines <n>', 'a file: print its last N events', count, 10)
     .option('-f, --follow', 'a file: keep printing events as they are appended')
@@ -62,7 +66,7 @@ export function liveCommands(program: Command, r: Runner): void {
 
   withConnectOptions(program.command('record')
     .description('record a live session (or bare events from stdin: -) without printing it')
-    .argument('[source]', 'wss://… or ws://… URL, openai (the default), or - for stdin'))
+    .argument('[source]', 'wss://… or ws://… URL, openai (the default), live, translate, or - for stdin'))
     .option('-o, --output <file>', 'the file to record to (default recordings/<UTC time>_<host>.jsonl)')
     .action(async (source: string | undefined, opts) => {
       const ctx = await makeCtx(r.io, false);

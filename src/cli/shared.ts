@@ -84,7 +84,7 @@ export const collect = (v: string, prev: string[] | undefined) => [...(prev ?? [
  */
 export function withFilterOptions(cmd: Command, dirFlag = '--dir <dir>'): Command {
   return group(cmd, FILTER_GROUP, (c) => c
-    .option('--type <pattern>', 'keep these types: wire type, beta alias, variant name or glob (repeatable, comma-separated)', collect)
+    .option('--type <pattern>', 'keep these types: wire type, beta alias, variant name or glob; OUTER/INNER for the event nested in GPT-Live\'s response.event (response.event/response.completed) (repeatable, comma-separated)', collect)
     .option('--exclude <pattern>', 'drop these types (same patterns as --type)', collect)
     .option('--family <name>', 'keep these families (repeatable, comma-separated)', collect)
     .option(dirFlag, 'keep one direction: server or client')
@@ -164,7 +164,7 @@ export async function makeCtx(io: Io, colorFlag: boolean | undefined, command?: 
  * `tail` reads a file or watches a live session; these options make sense for only one of the two. Giving one
  * to the other is a usage error that names it (`tail FILE --say …`).
  */
-export const TAIL_LIVE_ONLY = ['callId', 'model', 'header', 'reconnect', 'force', 'insecure', 'record', 'exitAfter', 'timeout', 'send', 'say', 'audio', 'audioSpeed'];
+export const TAIL_LIVE_ONLY = ['callId', 'attach', 'instructions', 'voice', 'to', 'model', 'header', 'reconnect', 'force', 'insecure', 'record', 'exitAfter', 'timeout', 'send', 'say', 'audio', 'audioSpeed'];
 export const TAIL_FILE_ONLY = ['lines', 'follow'];
 
 /** The first of these options given on the command line, as its flag (`--say`), or null. */
@@ -197,7 +197,7 @@ export function tailSourceClash(cmd: Command, live: boolean): void {
   const flag = givenFlag(cmd, live ? TAIL_FILE_ONLY : TAIL_LIVE_ONLY);
   if (flag === null) return;
   cmd.error(live ? `error: option '${flag}' applies to a file SOURCE, not to a live session`
-    : `error: option '${flag}' applies to a live session (ws://, wss://, openai), not to a file SOURCE`, { code: 'rtev.conflictingOption', exitCode: 2 });
+    : `error: option '${flag}' applies to a live session (ws://, wss://, openai, live, translate), not to a file SOURCE`, { code: 'rtev.conflictingOption', exitCode: 2 });
 }
 
 /**

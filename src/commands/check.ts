@@ -8,7 +8,7 @@ import { visitFrames } from './frames.js';
 export async function runCheck(sources: string[], o: FilterSpec & { json?: boolean; strict?: boolean }, ctx: Ctx): Promise<number> {
   const checker = new Checker();
   const keep = compileFilter(o);
-  const run = await visitFrames(sources, ctx, o, (f) => { if (keep(f)) checker.add(f); });
+  const run = await visitFrames(sources, ctx, { ...o, onMeta: (source, line, rtev) => checker.meta(source, line, rtev) }, (f) => { if (keep(f)) checker.add(f); });
   const findings = checker.finish();
   const p = ctx.palette;
   for (const x of findings) {

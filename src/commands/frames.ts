@@ -11,6 +11,8 @@ export interface ReadFlags extends Pick<FilterSpec, 'type' | 'exclude' | 'since'
   strict?: boolean;
   /** Read every source as this protocol instead of deciding it from the endpoint or the first frames. */
   protocol?: Protocol;
+  /** A command that wants recordings' meta lines (check: endpoints, headers, close codes) gets each here. */
+  onMeta?: (source: string, line: number, rtev: unknown) => void;
 }
 
 export interface ReadRun {
@@ -46,13 +48,28 @@ export async function visitFrames(
   };
   // Sources read with --since/--until, and whether each had a timestamp.
   const timed = flags.since !== undefined || flags.until !== undefined ? new Map<string, boolean>() : null;
-  outer: for await (const batch of readFrames(sources, { stdin: ctx.io.stdin, report, onSourceError, keepTag, protocol: flags.protocol })) {
+  // Meta lines are met while a chunk is split, before its frames are handed over: they wait here and go to
+  // onMeta in their place among the frames.
+  const metas: { source: string; line: number; rtev: unknown }[] = [];
+  const onMeta = flags.onMeta;
+  const flushMetas = (before: Frame | null) => {
+    let n = 0;
+    while (n < metas.length && (before === null || metas[n]!.source !== before.source || metas[n]!.line < before.line)) n++;
+    for (const m of metas.splice(0, n)) onMeta!(m.source, m.line, m.rtev);
+  };
+  const reading = { stdin: ctx.io.stdin, report, onSourceError, keepTag, protocol: flags.protocol, onMeta: onMeta && ((source: string, line: number, rtev: unknown) => { metas.push({ source, line, rtev }); }) };
+  outer: for await (const batch of readFrames(sources, reading)) {
     if (timed) for (const f of batch) if (!timed.get(f.source)) timed.set(f.source, !Number.isNaN(f.time));
-    for (const f of batch) if (visit(f) === false) break outer;
+    for (const f of batch) {
+      if (metas.length) flushMetas(f);
+      if (visit(f) === false) break outer;
+    }
+    if (metas.length) flushMetas(null);
     await ctx.out.maybeFlush();
     if (afterBatch) await afterBatch();
     if (ctx.out.closed) break;
   }
+  if (metas.length) flushMetas(null);
   report.finish();
   if (timed) {
     const untimed = [...timed].filter(([, t]) => !t).map(([s]) => s);

@@ -1,7 +1,7 @@
 import { frameWriter, type FrameWriter } from '../format/frame-writer.js';
 import type { TimeMode } from '../format/pretty.js';
 import { compileFilter, type FilterSpec, type FrameTest } from '../pipeline/filter.js';
-import { classifyLine } from '../pipeline/classify.js';
+import { classifyLine, lineProtocol } from '../pipeline/classify.js';
 import { recordingLine } from '../record/line.js';
 import { Recorder, RecordError, defaultRecordingPath } from '../record/recorder.js';
 import { EndpointError, resolveEndpoint, type Endpoint } from '../sources/endpoint.js';
@@ -14,11 +14,17 @@ import { LiveDisplay } from '../format/live-display.js';
 import { bytes, seconds } from '../format/summary.js';
 import { escapeControls } from '../format/escape.js';
 import type { Frame } from '../events/frame.js';
-import { PCM16, sessionFormats, type AudioFormat } from '../pipeline/audio-format.js';
+import { parseAudioFormat, PCM16, sessionFormats, type AudioFormat } from '../pipeline/audio-format.js';
+import type { Protocol } from '../events/catalogue.js';
+import { protocolFromUrl, protocolOfFrame } from '../events/protocol.js';
+import { BETA_SHUTDOWN } from '../pipeline/check-live.js';
+import { handshakeProblem, planHandshake, type HandshakeOptions } from '../send/handshake.js';
 import type { Outgoing } from '../send/outbox.js';
 import { sendAll } from '../send/sender.js';
 
-export interface LiveOptions extends FilterSpec {
+export interface LiveOptions extends FilterSpec, HandshakeOptions {
+  /** Read the endpoint as this protocol, whatever its path says. */
+  protocol?: Protocol;
   callId?: string;
   model?: string;
   header?: string[];
@@ -72,12 +78,17 @@ class Session {
     private readonly keep: FrameTest,
     private readonly exitAfter: FrameTest | null,
     private readonly onMatch: () => void,
-    private readonly onSessionCreated: (f: Frame) => void = () => {},
+    /** The protocol the endpoint speaks (from its URL); null: decided by the first frames, Realtime until then. */
+    private protocol: Protocol | null = null,
+    /** The server event after which the rest is sent (handshake.ts), and what to do then. */
+    private readonly trigger: { type: string | null; then: (f: Frame) => void } = { type: null, then: () => {} },
   ) {
     this.scrubber = ep ? scrubberFor(ep.secrets) : null;
   }
 
   private sawSession = false;
+  /** The beta shutdown was explained (once). */
+  betaSaid = false;
 
   /** A frame as it arrives: recorded first, then shown. */
   frame(data: Buffer, isBinary: boolean, dir: 'server' | 'client'): void {
@@ -86,22 +97,40 @@ class Session {
     if (dir === 'server') this.received++;
     const line = recordingLine(new Date().toISOString(), dir, data, isBinary);
     this.recorder?.frame(line);
-    const f = classifyLine(this.ep?.shown ?? 'stdin', ++this.seq, line, 0, line.length);
+    const source = this.ep?.shown ?? 'stdin';
+    let f = classifyLine(source, ++this.seq, line, 0, line.length, undefined, this.protocol ?? 'realtime');
     if (f === null || typeof f === 'string') return;
+    if (this.protocol === null && f.kind === 'event') {
+      // A URL that does not say: the first frame that only one protocol sends decides.
+      const hint = protocolOfFrame(f);
+      if (hint !== null) {
+        this.protocol = hint;
+        if (hint !== 'realtime') f = classifyLine(source, this.seq, line, 0, line.length, undefined, hint) as Frame;
+      }
+    }
     f.seq = this.seq;
     // After --exit-after matched, frames still in flight are recorded but not shown.
     if (this.display && !this.matched) {
       if (this.keep(f)) this.show(f);
       else this.display.observe(f);
     }
-    if (!this.sawSession && dir === 'server' && f.tag.variant.type === 'session.created') {
+    if (!this.sawSession && dir === 'server' && this.trigger.type !== null && f.tag.variant.type === this.trigger.type) {
       this.sawSession = true;
-      this.onSessionCreated(f);
+      this.trigger.then(f);
     }
+    if (dir === 'server' && !this.betaSaid && f.tag.variant.type === 'error' && f.eventBytes().includes('beta_api_shape_disabled')
+      && f.tryJson()?.error?.code === 'beta_api_shape_disabled') this.explainBeta();
     if (this.exitAfter && !this.matched && this.exitAfter(f)) {
       this.matched = true;
       this.onMatch();
     }
+  }
+
+  /** The beta shutdown in one line (PROTOCOL.md §8). */
+  explainBeta(): void {
+    if (this.betaSaid) return;
+    this.betaSaid = true;
+    this.ctx.say(`rtev: ${BETA_SHUTDOWN}`);
   }
 
   /** A frame that cannot be shown costs one line on stderr, never the session or its recording. */
@@ -162,10 +191,15 @@ function summary(ctx: Ctx, s: Session, rec: Recorder | null, how: string): void 
   else ctx.say(`rtev: ${frames(s.seq)} in ${seconds(s.elapsed())}; ${how}`);
 }
 
-/** `tail` and `record` of a live WebSocket source. */
 /** The session's input format and whether the server detects turns (GA or beta fields; on by default). */
 function sessionInput(f: Frame): { input: AudioFormat; serverVad: boolean } {
   const s = f.tryJson()?.session ?? {};
+  if (f.tag.variant.protocol === 'live') {
+    // GPT-Live: one format for both directions, chosen at session.start; the model takes turns itself.
+    const fmt = parseAudioFormat(s.audio?.format);
+    return { input: fmt && fmt.name !== 'unknown' ? fmt : PCM16, serverVad: true };
+  }
+  if (f.tag.variant.protocol === 'translation') return { input: PCM16, serverVad: true };
   const named = sessionFormats(s).input;
   // Audio can only be sent in a format rtev can encode; an unknown one gets OpenAI's default.
   const input = named && named.name !== 'unknown' ? named : PCM16;
@@ -173,12 +207,13 @@ function sessionInput(f: Frame): { input: AudioFormat; serverVad: boolean } {
   return { input, serverVad: td !== null };
 }
 
+/** `tail` and `record` of a live WebSocket source. */
 export async function runLive(source: string | undefined, o: LiveOptions, ctx: Ctx, outbox: Outbox = { items: [], audioSpeed: 'real' }): Promise<number> {
   let ep: Endpoint;
   let keep: FrameTest;
   let exitAfter: FrameTest | null;
   try {
-    ep = resolveEndpoint({ source, callId: o.callId, model: o.model, headers: o.header, insecure: o.insecure }, ctx.io.env);
+    ep = resolveEndpoint({ source, callId: o.callId, attach: o.attach, model: o.model, headers: o.header, insecure: o.insecure }, ctx.io.env);
     keep = compileFilter(o);
     exitAfter = o.exitAfter ? compileFilter({ type: [o.exitAfter] }) : null;
   } catch (e) {
@@ -188,12 +223,22 @@ export async function runLive(source: string | undefined, o: LiveOptions, ctx: C
     }
     throw e;
   }
+  // The protocol comes from the URL (PROTOCOL.md §9), or --protocol for a path that says nothing; what to send,
+  // and when, from the protocol.
+  const protocol = o.protocol ?? protocolFromUrl(ep.url);
+  const problem = handshakeProblem(protocol ?? 'realtime', o, outbox.items);
+  if (problem) {
+    ctx.say(`rtev: ${problem}`);
+    return EXIT.usage;
+  }
+  const plan = planHandshake(protocol ?? 'realtime', o, outbox.items);
+  const betaHeader = Object.keys(ep.headers).some((h) => h.toLowerCase() === 'openai-beta');
   if (ep.keyOnCommandLine) {
     ctx.say('rtev: warning: the key in the URL is on the command line, where other users of this machine can read it (ps, /proc); export OPENAI_API_KEY instead');
   }
   const recorder = openRecorder(o, ep.host, ctx);
   if (typeof recorder === 'number') return recorder;
-  recorder?.meta({ version: o.version, command: o.command, source: ep.shown });
+  recorder?.meta({ version: o.version, command: o.command, source: ep.shown, ...(betaHeader ? { beta_header: true } : {}) });
 
   let conn: Awaited<ReturnType<typeof connectLive>> | null = null;
   let stop: Stop | null = null;
@@ -204,18 +249,23 @@ export async function runLive(source: string | undefined, o: LiveOptions, ctx: C
   if (recorder) recorder.onFail = () => end('record-failed');
   const display = makeDisplay(o, ctx);
   if (display) ctx.out.onClose(() => end('stdout'));
-  const startSending = (created: Frame) => {
-    if (!outbox.items.length) return;
+  const send = (text: string) => { conn!.send(text); session.frame(Buffer.from(text), false, 'client'); };
+  const startSending = (created: Frame | null) => {
+    if (!plan.rest.length) return;
     const c = conn!;
     let closedNow = false;
     void c.done.then(() => { closedNow = true; });
-    sendAll(outbox.items, {
-      send: (text) => { c.send(text); session.frame(Buffer.from(text), false, 'client'); },
-      closed: () => closedNow || stop !== null,
-      received: () => session.received,
-    }, sessionInput(created), outbox.audioSpeed).catch((e) => ctx.say(`rtev: sending failed: ${(e as Error).message}`));
+    const input = created ? sessionInput(created) : { input: PCM16, serverVad: true };
+    sendAll(plan.rest, { send, closed: () => closedNow || stop !== null, received: () => session.received }, input, outbox.audioSpeed, plan.audio)
+      .catch((e) => ctx.say(`rtev: sending failed: ${(e as Error).message}`));
   };
-  const session = new Session(ctx, ep, recorder, display, keep, exitAfter, () => end('match'), startSending);
+  const session = new Session(ctx, ep, recorder, display, keep, exitAfter, () => end('match'), protocol, { type: plan.after, then: startSending });
+  // On each connection: what goes first (GPT-Live's session.start), and, without a server event to wait for
+  // (an observer), the rest.
+  const opened = () => {
+    for (const t of plan.onOpen) send(t);
+    if (plan.after === null) startSending(null);
+  };
   ctx.io.onSignal?.((sig) => end(sig));
   const timeout = o.timeout ? setTimeout(() => end('timeout'), o.timeout * 1000) : null;
   session.startStatus();
@@ -223,7 +273,7 @@ export async function runLive(source: string | undefined, o: LiveOptions, ctx: C
   let result: LiveEnd;
   for (let attempt = 0; ; attempt++) {
     conn = await connectLive(ep, {
-      open: () => {},
+      open: opened,
       frame: (data, isBinary) => session.frame(data, isBinary, 'server'),
     });
     if (stop !== null) conn.close();
@@ -236,6 +286,8 @@ export async function runLive(source: string | undefined, o: LiveOptions, ctx: C
     if (stop !== null) break;
   }
   if (timeout) clearTimeout(timeout);
+  // Close 4000 after an OpenAI-Beta header: the beta shape, shut off (PROTOCOL.md §8).
+  if (result.code === 4000 && betaHeader) session.explainBeta();
   session.stopStatus();
   display?.end();
   const stopped = stop as Stop | null;
@@ -288,18 +340,21 @@ export async function recordStdin(o: LiveOptions, ctx: Ctx): Promise<number> {
   const recorder = openRecorder(o, 'stdin', ctx);
   if (typeof recorder === 'number') return recorder;
   recorder?.meta({ version: o.version, command: o.command, source: 'stdin' });
-  const session = new Session(ctx, null, recorder, makeDisplay(o, ctx), compileFilter(o), null, () => {});
+  const session = new Session(ctx, null, recorder, makeDisplay(o, ctx), compileFilter(o), null, () => {}, o.protocol ?? null);
   let stop: NodeJS.Signals | null = null;
   ctx.io.onSignal?.((sig) => { stop = sig; (ctx.io.stdin as NodeJS.ReadStream).destroy?.(); });
   session.startStatus();
   // A write that fails ends the reading: nothing more could be recorded.
   if (recorder) recorder.onFail = () => (ctx.io.stdin as NodeJS.ReadStream).destroy?.();
+  // The stream's protocol, from its first frames (--protocol forces it): it decides which types are the client's.
+  let protocol: Protocol | null = o.protocol ?? null;
   const splitter = new LineSplitter(MAX_FRAME_BYTES, {
     line: (buf, s, e) => {
       if (s === e) return;
       const data = buf.subarray(s, buf[e - 1] === 0x0d ? e - 1 : e);
+      protocol ??= lineProtocol(data, 0, data.length);
       // A bare line has no direction: it takes its variant's (client event types are the client's).
-      const f = classifyLine('stdin', 0, data, 0, data.length);
+      const f = classifyLine('stdin', 0, data, 0, data.length, undefined, protocol ?? 'realtime');
       session.frame(data, false, f !== null && typeof f !== 'string' ? f.direction : 'server');
     },
     tooLong: (n, size) => ctx.say(`stdin:${n}: line of ${size} bytes is over the ${MAX_FRAME_BYTES / 1024 / 1024} MiB limit of a frame, skipped`),

@@ -43,10 +43,10 @@ export async function serveReplay(source: string, o: ReplayCliOptions, ctx: Ctx,
     const replay = await startReplay({
       source, host: o.host, port: o.port, speed, rate, interactive: !!o.interactive, lockstep: !!o.lockstep, loop: !!o.loop, close: !!o.close,
       stdin: ctx.io.stdin, report: new MalformedReport(ctx.say),
-      onClientFrame: (data, isBinary) => {
+      onClientFrame: (data, isBinary, protocol) => {
         if (quiet) return;
         const line = recordingLine(new Date().toISOString(), 'client', data, isBinary);
-        const f = classifyLine('client', ++n, line, 0, line.length);
+        const f = classifyLine('client', ++n, line, 0, line.length, undefined, protocol);
         if (f === null || typeof f === 'string') return;
         f.seq = n;
         display.show(f);

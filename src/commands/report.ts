@@ -98,7 +98,7 @@ export async function runReport(sources: string[], o: ReportOptions, ctx: Ctx): 
   await ctx.out.flush();
   if (fd !== null) {
     const audio = data.audio ? `, ${seconds(data.audio.seconds)} of audio` : '';
-    ctx.say(`rtev: wrote ${escapeControls(out)} (${bytes(written)}: ${thousands(data.turns.length + data.turnsOmitted)} turns, ${thousands(data.events)} events${audio})`);
+    ctx.say(`rtev: wrote ${escapeControls(out)} (${bytes(written)}: ${thousands(data.turns.length + data.turnsOmitted + (data.voices?.turns.length ?? 0))} turns, ${thousands(data.events)} events${audio})`);
   }
   return run.code;
 }

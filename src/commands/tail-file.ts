@@ -2,7 +2,8 @@ import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import type { Frame } from '../events/frame.js';
 import { frameWriter } from '../format/frame-writer.js';
 import type { TimeMode } from '../format/pretty.js';
-import { classifyLine } from '../pipeline/classify.js';
+import type { Protocol } from '../events/catalogue.js';
+import { classifyLine, lineProtocol } from '../pipeline/classify.js';
 import { compileFilter, type FilterSpec } from '../pipeline/filter.js';
 import { LineSplitter } from '../sources/lines.js';
 import { MAX_LINE_BYTES } from '../sources/read.js';
@@ -19,21 +20,24 @@ export interface TailFileOptions extends FilterSpec {
   all?: boolean;
   wide?: boolean;
   strict?: boolean;
+  protocol?: Protocol;
 }
 
 const POLL_MS = 200;
 
 /** The last N selected lines, as copies (a frame would keep its whole 1 MiB input chunk alive). */
 class Ring {
-  private readonly items: { line: Buffer; n: number }[] = [];
+  private readonly items: { line: Buffer; n: number; protocol: Protocol }[] = [];
   constructor(private readonly size: number) {}
   push(f: Frame): void {
     if (this.size === 0) return;
-    this.items.push({ line: Buffer.from(f.rawBytes()), n: f.line });
+    this.items.push({ line: Buffer.from(f.rawBytes()), n: f.line, protocol: f.tag.variant.protocol });
     if (this.items.length > this.size) this.items.shift();
   }
-  frames(source: string): Frame[] {
-    return this.items.map(({ line, n }) => classifyLine(source, n, line, 0, line.length)).filter((f): f is Frame => f !== null && typeof f !== 'string');
+  /** The frames again, each read as its protocol (or as `protocol`, once the whole file has decided it). */
+  frames(source: string, protocol?: Protocol): Frame[] {
+    return this.items.map(({ line, n, protocol: p }) => classifyLine(source, n, line, 0, line.length, undefined, protocol ?? p))
+      .filter((f): f is Frame => f !== null && typeof f !== 'string');
   }
 }
 
@@ -77,9 +81,12 @@ export async function tailFile(path: string, o: TailFileOptions, ctx: Ctx): Prom
   }
   let offset = 0;
   let catchingUp = true;
+  // The file's protocol: --protocol, else its meta line or first frames (PROTOCOL.md §9); Realtime until then.
+  let protocol: Protocol | null = o.protocol ?? null;
   const splitter = () => new LineSplitter(MAX_LINE_BYTES, {
     line: (buf, s, e, n) => {
-      const f = classifyLine(path, n, buf, s, e);
+      if (protocol === null) protocol = lineProtocol(buf, s, e);
+      const f = classifyLine(path, n, buf, s, e, undefined, protocol ?? 'realtime');
       if (typeof f === 'string') report.add(`${path}:${n}`, f);
       else if (f !== null && catchingUp) start(f);
       if (f !== null && typeof f !== 'string' && keep(f)) {
@@ -101,7 +108,7 @@ export async function tailFile(path: string, o: TailFileOptions, ctx: Ctx): Prom
   };
   readNew();
   catchingUp = false;
-  for (const f of ring.frames(path)) show(f);
+  for (const f of ring.frames(path, protocol ?? undefined)) show(f);
   await ctx.out.flush();
 
   let stop: 'SIGINT' | 'SIGTERM' | null = null;

@@ -1,4 +1,6 @@
-import { safeStringify } from '../format/escape.js';
+import { escapeControls, safeStringify } from '../format/escape.js';
+import { LiveTurnsTable } from '../format/turns-live.js';
+import { VoiceModels } from '../session/voices.js';
 import { TurnsTable } from '../format/turns-table.js';
 import { compileFilter, type FilterSpec } from '../pipeline/filter.js';
 import { SessionModels } from '../session/model.js';
@@ -26,7 +28,8 @@ export async function runTurns(sources: string[], o: TurnsOptions, ctx: Ctx): Pr
   const totals = new Totals();
   let slowest: Turn | null = null;
   let source: string | null = null;
-  if (table) ctx.out.write(table.header() + '\n');
+  // Each table's header comes with its first row: a GPT-Live capture has no Realtime turns, and the reverse.
+  let realtimeRows = 0;
   const models = new SessionModels({
     ...setup, match,
     onTurn: (rec) => {
@@ -38,15 +41,35 @@ export async function runTurns(sources: string[], o: TurnsOptions, ctx: Ctx): Pr
         ctx.out.write(safeStringify(t) + '\n');
         return;
       }
+      if (realtimeRows++ === 0) ctx.out.write(table.header() + '\n');
       // Several sources: a line names each, since turns count from 1 in each session.
-      if (sources.length > 1 && rec.source !== source) ctx.out.write(ctx.palette.dim(`== ${rec.source} ==`) + '\n');
+      if (sources.length > 1 && rec.source !== source) ctx.out.write(ctx.palette.dim(`== ${escapeControls(rec.source)} ==`) + '\n');
       source = rec.source;
       ctx.out.write(table.row(t) + '\n');
     },
   });
-  const run = await visitFrames(sources, ctx, o, (f) => models.add(f));
+  // GPT-Live: its own turns, from its own model (the filter options select the frames it reads).
+  const live = o.json ? null : new LiveTurnsTable(ctx.palette, lineWidth(ctx, false));
+  let liveRows = 0;
+  let liveSource: string | null = null;
+  const voices = new VoiceModels({
+    onTurn: (t, src) => {
+      if (!live) return void ctx.out.write(safeStringify(t) + '\n');
+      if (liveRows++ === 0) ctx.out.write(live.header() + '\n');
+      if (sources.length > 1 && src !== liveSource) ctx.out.write(ctx.palette.dim(`== ${escapeControls(src)} ==`) + '\n');
+      liveSource = src;
+      ctx.out.write(live.row(t) + '\n');
+    },
+  });
+  const run = await visitFrames(sources, ctx, o, (f) => {
+    models.add(f);
+    if (f.tag.variant.protocol !== 'realtime' && match(f)) voices.add(f);
+  });
   for (const s of models.finish()) totals.addSession(s);
-  if (table) ctx.out.write(table.summary(totals, slowest) + '\n');
+  voices.finish();
+  if (table && realtimeRows === 0 && liveRows === 0) ctx.out.write(table.header() + '\n');
+  if (table && (realtimeRows > 0 || liveRows === 0)) ctx.out.write(table.summary(totals, slowest) + '\n');
+  if (live && liveRows > 0) ctx.out.write(live.summary() + '\n');
   await ctx.out.flush();
   return run.code;
 }

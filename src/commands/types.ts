@@ -1,4 +1,4 @@
-import { catalogueOf, type Protocol } from '../events/catalogue.js';
+import { catalogueOf, PROTOCOLS, type Protocol } from '../events/catalogue.js';
 import type { Ctx } from './context.js';
 
 /** `rtev types`: the catalogue, as a table or as JSON lines. */
@@ -18,7 +18,8 @@ export async function runTypes(o: { json?: boolean; protocol?: Protocol }, ctx: 
       ctx.out.write(`${p.family(v.family, v.type.padEnd(w))}  ${v.name.padEnd(n)}  ${fam}  ${v.dir.padEnd(6)}  ${v.aliases.join(', ')}`.trimEnd() + '\n');
     }
     const server = VARIANTS.filter((v) => v.dir === 'server').length;
-    ctx.out.write(p.dim(`${server} server and ${VARIANTS.length - server} client event types; anything else is Unknown (rtev types --protocol live|translation for the others).`) + '\n');
+    const others = PROTOCOLS.filter((x) => x !== (o.protocol ?? 'realtime')).join('|');
+    ctx.out.write(p.dim(`${server} server and ${VARIANTS.length - server} client event types; anything else is Unknown (rtev types --protocol ${others} for the others).`) + '\n');
   }
   await ctx.out.flush();
   return 0;

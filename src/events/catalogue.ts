@@ -9,7 +9,9 @@ import { TRANSLATION_CLIENT_EVENTS, TRANSLATION_SERVER_EVENTS } from './translat
 import { PROTOCOLS, variantName, type Direction, type Protocol, type Row, type Tag, type Variant } from './variant.js';
 
 export { BETA_ALIASES, CLIENT_EVENTS, SERVER_EVENTS, type ClientType, type ServerType } from './realtime.js';
-export { FAMILIES, PROTOCOLS, variantName, type Direction, type Stream, type Family, type FieldKind, type Fields, type Protocol, type Tag, type Variant } from './variant.js';
+export { LIVE_ALIASES, NESTING_TYPES, type LiveClientType, type LiveServerType } from './live.js';
+export type { TranslationClientType, TranslationServerType } from './translation.js';
+export { FAMILIES, PROTOCOLS, variantName, type Direction, type Family, type FieldKind, type Fields, type Protocol, type Stream, type Tag, type Variant } from './variant.js';
 
 function build(protocol: Protocol, rows: readonly Row[], dir: Direction, aliases: Readonly<Record<string, string>>): Variant[] {
   return rows.map(([type, family, required, stream]) => ({

@@ -1,10 +1,14 @@
 import { parseBounded } from './bounded-json.js';
 import { classify, type Protocol, type Tag } from './catalogue.js';
-import { Slot, type Spans, spanString, base64Bytes, hasEscape } from '../scan/scan.js';
+import { Slot, Spans, scanObject, spanString, base64Bytes, hasEscape } from '../scan/scan.js';
 import { isCanonicalIso, isoOf, timeMs } from './time.js';
 
 export type FrameKind = 'event' | 'text' | 'binary';
 export type FieldName = 'response_id' | 'item_id' | 'call_id' | 'event_id' | 'delta';
+/** Number fields the scanner finds, for GPT-Live's and Translation's audio and transcript clocks. */
+export type NumberName = 'start_ms' | 'end_ms' | 'elapsed_ms' | 'sample_rate';
+const NUMBER_SLOTS = [Slot.start_ms, Slot.end_ms, Slot.elapsed_ms, Slot.sample_rate] as const;
+const NUMBER_INDEX: Record<NumberName, number> = { start_ms: 0, end_ms: 1, elapsed_ms: 2, sample_rate: 3 };
 
 /**
  * One frame of a capture: its raw bytes, where it came from, and what the scanner learnt cheaply (the spans
@@ -19,9 +23,12 @@ export class Frame {
   seq = 0;
   readonly tag: Tag;
   private parsed: unknown = undefined;
+  private nested: string | null | undefined = undefined;
   private rS = -1; private rE = -1; private iS = -1; private iE = -1; private cS = -1; private cE = -1;
   private eS = -1; private eE = -1; private dS = -1; private dE = -1;
   private oS = -1; private oE = -1; private pS = -1; private pE = -1;
+  /** Spans of the number fields (start, end per NumberName), or null when the event has none of them. */
+  private nums: Int32Array | null = null;
   /** Per field, 2 bits: the scanner's escape state (see `Spans.escaped`). */
   private esc = 0;
   /** The time in ms once computed (NaN: none). */
@@ -64,6 +71,13 @@ export class Frame {
     if (s >= 0) { this.oS = s; this.oE = spans.end(Slot.output_index); }
     s = spans.start(Slot.content_index);
     if (s >= 0) { this.pS = s; this.pE = spans.end(Slot.content_index); }
+    for (let k = 0; k < NUMBER_SLOTS.length; k++) {
+      s = spans.start(NUMBER_SLOTS[k]!);
+      if (s < 0) continue;
+      this.nums ??= new Int32Array(8).fill(-1);
+      this.nums[2 * k] = s;
+      this.nums[2 * k + 1] = spans.end(NUMBER_SLOTS[k]!);
+    }
     // Audio: server deltas carry it in `delta`, client appends in `audio`.
     const d = spans.start(Slot.delta) >= 0 ? Slot.delta : Slot.audio;
     s = spans.start(d);
@@ -151,6 +165,25 @@ export class Frame {
     return /^-?\d+$/.test(text) ? Number(text) : null;
   }
 
+  /** A top-level number field the scanner found (`start_ms`, `sample_rate` …), without parsing; undefined when absent or not a number. */
+  num(name: NumberName): number | undefined {
+    const k = NUMBER_INDEX[name];
+    const s = this.nums ? this.nums[2 * k]! : -1;
+    if (s < 0) return undefined;
+    const c = this.ev[s]!;
+    if (c !== 0x2d && (c < 0x30 || c > 0x39)) return undefined;
+    return Number(this.ev.toString('latin1', s, this.nums![2 * k + 1]));
+  }
+
+  /**
+   * The `type` of the event nested in this one's `event` object (GPT-Live's `response.event` wraps a Responses
+   * stream event, `decision.event` a decision), found by the scanner without parsing; null when there is none.
+   */
+  nestedType(): string | null {
+    if (this.nested === undefined) this.nested = nestedTypeOf(this.ev, this.evStart, this.evEnd);
+    return this.nested;
+  }
+
   /** Decoded bytes of the base64 in `delta` (server audio) or `audio` (client append), without decoding it. */
   audioBytes(): number {
     const s = this.dS;
@@ -174,6 +207,22 @@ export class Frame {
     if (s < 0 || this.ev[s] !== 0x22) return undefined;
     return spanString(this.ev, s, e, esc);
   }
+}
+
+const nestOuter = new Spans();
+const nestInner = new Spans();
+
+/** The string `type` of the object in `event` of the event at buf[s, e), or null. */
+function nestedTypeOf(buf: Buffer, s: number, e: number): string | null {
+  if (buf[s] !== 0x7b) return null;
+  nestOuter.reset();
+  nestInner.reset();
+  if (scanObject(buf, s, e, nestOuter, nestInner) < 0) return null;
+  const es = nestOuter.start(Slot.event);
+  if (es < 0 || buf[es] !== 0x7b) return null;
+  const ts = nestInner.start(Slot.type);
+  if (ts < 0 || buf[ts] !== 0x22) return null;
+  return spanString(buf, ts, nestInner.end(Slot.type), nestInner.escaped(Slot.type));
 }
 
 /** A time's JSON value at a span: a string or a number; anything else is no time. */

@@ -1,4 +1,5 @@
 import { catalogueOf } from './catalogue.js';
+import type { Frame } from './frame.js';
 import { PROTOCOLS, type Protocol } from './variant.js';
 
 /**
@@ -52,3 +53,18 @@ export function protocolHint(type: string, session: () => unknown): Protocol | n
   }
   return onlyProtocolOf(type);
 }
+
+/**
+ * What one frame says about its protocol: its type (protocolHint), or for the deltas GPT-Live and Translation
+ * share, their clock: Translation stamps `elapsed_ms` (and audio `sample_rate`), GPT-Live `start_ms`/`end_ms`.
+ */
+export function protocolOfFrame(f: Frame): Protocol | null {
+  if (f.kind !== 'event') return null;
+  const hint = protocolHint(f.type, () => f.tryJson()?.session);
+  if (hint !== null || !SHARED_DELTAS.has(f.type)) return hint;
+  if (f.num('elapsed_ms') !== undefined || f.num('sample_rate') !== undefined) return 'translation';
+  if (f.num('start_ms') !== undefined || f.num('end_ms') !== undefined) return 'live';
+  return null;
+}
+
+const SHARED_DELTAS = new Set(['session.input_transcript.delta', 'session.output_transcript.delta', 'session.output_audio.delta']);

@@ -3,7 +3,7 @@
  * (PROTOCOL.md §2.2, §2.5, §2.6). A compile-time test keeps the server types equal to openai@6's
  * `RealtimeServerEvent['type']`.
  */
-import { A, AUDIO, AUDIO_BY_ITEM, I, N, O, S, TEXT_BY_ITEM, type Family, type Fields, type Stream } from './variant.js';
+import { A, AUDIO, AUDIO_BY_ITEM, I, N, O, S, TEXT_BY_ITEM, type Row } from './variant.js';
 
 // Shorthands for the field sets that many events share.
 const id = { event_id: S } as const;
@@ -60,7 +60,7 @@ export const SERVER_EVENTS = [
   ['mcp_list_tools.failed', 'mcp', { ...id, item_id: S }],
   ['rate_limits.updated', 'rate_limits', { ...id, rate_limits: A }],
   ['error', 'error', { ...id, error: O }],
-] as const satisfies readonly (readonly [string, Family, Fields] | readonly [string, Family, Fields, Stream])[];
+] as const satisfies readonly Row[];
 
 /** GA client events (PROTOCOL.md §2.5). `event_id` is optional on all of them. */
 export const CLIENT_EVENTS = [
@@ -75,7 +75,7 @@ export const CLIENT_EVENTS = [
   ['output_audio_buffer.clear', 'output_audio_buffer', {}],
   ['response.cancel', 'response', {}],
   ['response.create', 'response', {}],
-] as const satisfies readonly (readonly [string, Family, Fields] | readonly [string, Family, Fields, Stream])[];
+] as const satisfies readonly Row[];
 
 /** Beta-era names and the GA type each became (PROTOCOL.md §2.6). */
 export const BETA_ALIASES = {

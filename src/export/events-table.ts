@@ -35,7 +35,7 @@ const columns: Column<EventInput>[] = [
   { name: 'call_id', type: 'string', doc: 'the top-level `call_id`', of: (x) => x.f.field('call_id') ?? null },
   { name: 'bytes', type: 'int64', doc: "the event's size as captured, in bytes", of: (x) => x.f.evEnd - x.f.evStart },
   { name: 'audio_bytes', type: 'int64', doc: 'audio deltas and appends: the decoded audio bytes (from the base64 length)', of: (x) => x.audioBytes },
-  { name: 'audio_ms', type: 'double', doc: 'their duration in the audio format in force; null in a format rtev does not know, and for GPT-Live and Translation audio', of: (x) => x.audioMs },
+  { name: 'audio_ms', type: 'double', doc: 'their duration in the audio format in force (GPT-Live: the session\'s; Translation: each delta\'s `sample_rate`); null in a format rtev does not know', of: (x) => x.audioMs },
   { name: 'error_code', type: 'string', doc: 'error events: `error.code` (else `error.type`, as `rtev stats` counts it); a failed `response.done`: its error code', of: (x) => x.errorCode },
   { name: 'json', type: 'json', doc: 'the event, with base64 payloads replaced by `"<N bytes>"` (`--no-json` leaves the column out)', of: (x) => x.json },
 ];

@@ -118,11 +118,11 @@ export class Exporter {
     if (f.kind === 'event') {
       const type = f.tag.variant.type;
       const realtime = f.tag.variant.protocol === 'realtime';
-      if (realtime) s.formats.observe(f);
+      s.formats.observe(f);
       if (AUDIO_PAYLOAD.has(type)) {
         audioBytes = f.audioBytes();
-        // Other protocols' audio formats are not tracked: their duration is not guessed.
-        const bps = realtime ? s.formats.of(f).bytesPerSecond : NaN;
+        // Each protocol's formats (GPT-Live's session.audio.format, Translation's sample_rate): see AudioFormats.
+        const bps = s.formats.of(f).bytesPerSecond;
         audioMs = Number.isFinite(bps) ? (audioBytes * 1000) / bps : null;
       } else if (ERROR_EVENT_TYPES.has(type) && f.direction === 'server') {
         code = errorCode(f.tryJson()?.error, fallbackCode(type));
@@ -130,7 +130,7 @@ export class Exporter {
       } else if (type === 'response.done') {
         const r = f.tryJson()?.response;
         if (r?.status === 'failed') code = errorCode(r.status_details?.error, 'unknown');
-      } else if (type === 'session.created' && s.createdId === null) {
+      } else if ((type === 'session.created' || type === 'session.started') && s.createdId === null) {
         const id = f.tryJson()?.session?.id;
         if (typeof id === 'string' && id !== '') s.createdId = id;
       }

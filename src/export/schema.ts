@@ -41,7 +41,7 @@ export function millis(iso: string | null | undefined): number | null {
 
 export function sessionColumns<T extends { session: SessionKey }>(): Column<T>[] {
   return [
-    { name: 'session_id', type: 'string', doc: "the `session.id` of `session.created`; without one, `<source>#<line of the session's first frame>`", of: (x) => x.session.id },
+    { name: 'session_id', type: 'string', doc: "the `session.id` of `session.created` (GPT-Live: `session.started`); without one, `<source>#<line of the session's first frame>`", of: (x) => x.session.id },
     { name: 'source', type: 'string', doc: 'the capture file, as given (`stdin` for `-`)', of: (x) => x.session.source },
   ];
 }

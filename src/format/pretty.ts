@@ -6,7 +6,7 @@ import { ClientEvents } from '../session/errors.js';
 import type { ConfigEntry } from '../session/types.js';
 import type { Palette } from './palette.js';
 import { escapeControls } from './escape.js';
-import { audioText, q, summarize, shortId } from './summary.js';
+import { audioText, q, summarize, shortId, type Summary } from './summary.js';
 
 export type TimeMode = 'abs' | 'rel' | 'delta' | 'none';
 
@@ -43,6 +43,8 @@ interface Run {
   /** The text deltas joined (raw; escaped when shown), kept only up to what a line can show. */
   text: string;
   more: boolean;
+  /** The first delta's own summary: a run of one reads exactly as that frame would (a protocol's clock too). */
+  single: Summary;
 }
 
 const NONE: string[] = [];
@@ -187,11 +189,13 @@ export class PrettyPrinter {
   }
 
   private open(f: Frame, variant: Variant, stream: Stream, client: boolean, by: string): Run {
+    const fmt = this.formats.of(f);
+    const single = summarize(f, fmt, this.o.wide);
     const ids = [f.field('response_id'), f.field('item_id'), f.field('call_id')].filter((x): x is string => !!x).map((x) => shortId(x, this.o.wide));
     return {
       variant, by, kind: stream.kind, type: f.type, family: variant.family, client, ids,
       count: 0, firstSeq: f.seq, lastSeq: f.seq, firstTime: f.time, lastTime: f.time, last: 0,
-      bytes: 0, fmt: this.formats.of(f), text: '', more: false,
+      bytes: 0, fmt, text: '', more: false, single,
     };
   }
 
@@ -206,13 +210,10 @@ export class PrettyPrinter {
   }
 
   private runLine(r: Run, advance: boolean): string {
+    if (r.count === 1) return this.line(r.lastTime, r.lastSeq, r.client, r.type, r.family, r.single.ids, r.single.text, advance);
     // The amount of audio before the span (a narrow line cuts the end); a text's span before the text.
-    let what: string;
-    if (r.kind === 'audio') what = r.count > 1 ? `×${r.count}, ${audioText(r.bytes, r.fmt)} (${this.span(r)})` : audioText(r.bytes, r.fmt);
-    else {
-      what = r.more ? `${q(r.text).slice(0, -1)}…"` : q(r.text);
-      if (r.count > 1) what = `×${r.count}, ${this.span(r)}: ${what}`;
-    }
+    const what = r.kind === 'audio' ? `×${r.count}, ${audioText(r.bytes, r.fmt)} (${this.span(r)})`
+      : `×${r.count}, ${this.span(r)}: ${r.more ? `${q(r.text).slice(0, -1)}…"` : q(r.text)}`;
     return this.line(r.lastTime, r.lastSeq, r.client, r.type, r.family, r.ids, what, advance);
   }
 

@@ -1,4 +1,4 @@
-import { VARIANTS, FAMILIES } from '../events/catalogue.js';
+import { catalogueOf, FAMILIES, PROTOCOLS } from '../events/catalogue.js';
 import type { LatencyStats, Stats } from '../pipeline/tally.js';
 import type { Palette } from './palette.js';
 import { escapeControls } from './escape.js';
@@ -45,6 +45,47 @@ export function headline(s: Stats, p: Palette, head: (t: string) => string): str
   return out;
 }
 
+const PROTOCOL_NAMES: Record<Stats['protocol'], string> = {
+  realtime: 'Realtime API', live: 'GPT-Live (/v1/live/sessions)', translation: 'Realtime Translation (/v1/realtime/translations)', mixed: 'several',
+};
+
+/** GPT-Live's headline: usage, the two voices' turns, how the session closed, errors. */
+function liveHeadline(s: Stats, p: Palette, head: (t: string) => string): string[] {
+  const l = s.live!;
+  const ctx = l.context_window.max_ratio === null ? '' : ` · context window ${pct(l.context_window.last_ratio)} (max ${pct(l.context_window.max_ratio)})`;
+  const out = [`${head('usage')}${l.usage_seconds === null ? 'not reported' : `${seconds(l.usage_seconds)} of audio`}${ctx}`];
+  const t = l.turns;
+  const parts = [`${n(t.total)}`];
+  if (l.gap_ms.count) parts.push(`gap p50 ${ms(l.gap_ms.p50)}, p90 ${ms(l.gap_ms.p90)}`);
+  const flags = [[t.barge_in, 'barge-in', 'barge-ins'], [t.talked_over, 'talked over', 'talked over'], [t.long_gap, 'long gap', 'long gaps'], [t.no_answer, 'no answer', 'no answer']]
+    .filter(([c]) => c).map(([c, one, many]) => `${n(c as number)} ${c === 1 ? one : many}`);
+  if (l.overlap_ms.count) flags[0] += ` (overlap p50 ${ms(l.overlap_ms.p50)})`; // barge-ins come first
+  out.push(`${head('turns')}${parts.join(': ')}${flags.length ? ' · ' + p.warn(flags.join(', ')) : ''}`);
+  if (l.delegations) out.push(`${head('delegated')}${n(l.delegations)} to a Responses model`);
+  const closed = Object.entries(l.closed);
+  out.push(`${head('closed')}${closed.length ? closed.map(([r, c]) => `${escapeControls(r)}${c > 1 ? ` ×${c}` : ''}`).map((x) => (/^(content|connection_lost)/.test(x) ? p.error(x) : x)).join(', ') : p.dim('no session.closed')}`);
+  return out;
+}
+
+/** Realtime Translation's headline: languages, how much was translated. */
+function translationHeadline(s: Stats, head: (t: string) => string): string[] {
+  const t = s.translation!;
+  const langs = (l: string[]) => (l.length ? l.map(escapeControls).join(', ') : '?');
+  return [
+    `${head('languages')}${langs(t.languages.input)} → ${langs(t.languages.output)}`,
+    `${head('translated')}${t.seconds_translated === null ? 'nothing' : `${seconds(t.seconds_translated)} of speech`} in ${n(t.segments)} segment${t.segments === 1 ? '' : 's'}`,
+  ];
+}
+
+const pct = (r: number | null) => (r === null ? '?' : `${(r * 100).toFixed(1)}%`);
+
+function audioLine(s: Stats, head: (t: string) => string): string {
+  const outSec = s.audio.output_seconds === null
+    ? (s.audio.output_bytes ? 'n/a (an unknown audio format)' : 'n/a (audio over WebRTC)')
+    : seconds(s.audio.output_seconds);
+  return `${head('audio')}out ${outSec}, in ${s.audio.input_seconds === null ? 'n/a (an unknown audio format)' : seconds(s.audio.input_seconds)}`;
+}
+
 /** `rtev stats` for people: the headline first, then counts grouped by family, then the detail, with units. */
 export function statsTable(s: Stats, p: Palette): string {
   const out: string[] = [];
@@ -52,37 +93,58 @@ export function statsTable(s: Stats, p: Palette): string {
   const span = s.span.first === null
     ? 'no timestamps'
     : `${escapeControls(s.span.first)} → ${escapeControls(s.span.last ?? '')} (${s.span.seconds === null ? '?' : seconds(s.span.seconds)})`;
+  // Realtime's own table is as it always was; the other protocols say which they are, and have headlines of their own.
+  const realtime = s.protocol === 'realtime' || (s.protocol === 'mixed' && (s.responses.total > 0 || s.turns.total > 0));
   out.push(`${head('sources')}${s.sources.map(escapeControls).join(', ')}`);
+  if (s.protocol !== 'realtime') out.push(`${head('protocol')}${PROTOCOL_NAMES[s.protocol]}`);
   out.push(`${head('events')}${n(s.events)}  (${n(s.directions.server)} server, ${n(s.directions.client)} client; ${n(s.unknown)} unknown, ${n(s.malformed)} malformed${s.frames.text || s.frames.binary ? `; ${n(s.frames.text)} text and ${n(s.frames.binary)} binary frames` : ''})`);
   out.push(`${head('span')}${span}`);
   out.push('');
-  out.push(...headline(s, p, head));
+  if (realtime) out.push(...headline(s, p, head));
+  else {
+    if (s.live) out.push(...liveHeadline(s, p, head));
+    if (s.translation) out.push(...translationHeadline(s, head));
+    out.push(`${head('errors')}${Object.keys(s.errors).length ? p.error(list(s.errors)) : 'none'}`);
+  }
   out.push('');
 
   const typeW = Math.max(20, ...Object.keys(s.types).map((t) => t.length), ...Object.keys(s.unknown_types).map((t) => t.length)) + 2;
+  // The variants of the protocols read, each type once (a type of both directions shows as the client's).
+  const protocols = s.protocol === 'mixed' ? PROTOCOLS : [s.protocol];
+  const variants = protocols.flatMap((pr) => catalogueOf(pr).variants);
+  const shown = new Set<string>();
   for (const fam of FAMILIES) {
-    const rows = VARIANTS.filter((v) => v.family === fam && Object.hasOwn(s.types, v.type));
+    const rows = variants.filter((v) => v.family === fam && Object.hasOwn(s.types, v.type) && !shown.has(v.type) && (shown.add(v.type), true));
     if (!rows.length) continue;
     out.push(p.family(fam, fam));
     for (const v of rows) {
       const beta = v.aliases.filter((a) => Object.hasOwn(s.aliases, a)).map((a) => `${n(s.aliases[a]!)} as ${a}`);
-      out.push(`${v.dir === 'client' ? '↑' : '↓'} ${v.type.padEnd(typeW)}${n(s.types[v.type]!).padStart(10)}${beta.length ? p.dim('  (' + beta.join(', ') + ')') : ''}`);
+      // GPT-Live's session.input_audio.append is both the client's audio and a sideband's reflection of it.
+      const both = variants.some((x) => x.type === v.type && x.dir !== v.dir);
+      out.push(`${both ? '↕' : v.dir === 'client' ? '↑' : '↓'} ${v.type.padEnd(typeW)}${n(s.types[v.type]!).padStart(10)}${beta.length ? p.dim('  (' + beta.join(', ') + ')') : ''}`);
     }
   }
   if (s.unknown) {
     out.push(p.family('unknown', 'unknown'));
     for (const [t, c] of Object.entries(s.unknown_types)) out.push(`  ${escapeControls(t).padEnd(typeW)}${n(c).padStart(10)}`);
   }
+  const nested = Object.entries(s.live?.nested_types ?? {});
+  if (nested.length) {
+    // Responses-API events inside GPT-Live's response.event, counted by their own type.
+    out.push(p.family('delegation', 'inside response.event'));
+    for (const [t, c] of nested.sort((a, b) => b[1] - a[1])) out.push(`↓ ${('  ' + escapeControls(t)).padEnd(typeW)}${n(c).padStart(10)}`);
+  }
   out.push('');
 
+  if (!realtime) {
+    out.push(audioLine(s, head));
+    return out.join('\n') + '\n';
+  }
   const u = s.usage;
   out.push(`${head('tokens')}in ${n(u.input_tokens)} (text ${n(u.input_text_tokens)}, audio ${n(u.input_audio_tokens)}${u.input_image_tokens ? `, image ${n(u.input_image_tokens)}` : ''}, cached ${n(u.cached_tokens)})`);
   out.push(`${pad}out ${n(u.output_tokens)} (text ${n(u.output_text_tokens)}, audio ${n(u.output_audio_tokens)}${u.reasoning_tokens ? `; reasoning ${n(u.reasoning_tokens)} of the text` : ''})`);
   out.push(`${pad}total ${n(u.total_tokens)}; transcription ${n(u.transcription_tokens)}`);
-  const outSec = s.audio.output_seconds === null
-    ? (s.audio.output_bytes ? 'n/a (an unknown audio format)' : 'n/a (audio over WebRTC)')
-    : seconds(s.audio.output_seconds);
-  out.push(`${head('audio')}out ${outSec}, in ${s.audio.input_seconds === null ? 'n/a (an unknown audio format)' : seconds(s.audio.input_seconds)}`);
+  out.push(audioLine(s, head));
   out.push('');
 
   const lat: [string, LatencyStats][] = [

@@ -4,6 +4,7 @@ import { MAX_JSON_DEPTH, nestsDeeper } from '../events/bounded-json.js';
 import { textFrameNote } from '../record/line.js';
 import type { ClientRef, ConfigEntry } from '../session/types.js';
 import { escapeControls } from './escape.js';
+import { otherSummary } from './summary-live.js';
 
 /** What `cat` shows of one event besides its type: the ids that matter and a one-line summary. */
 export interface Summary {
@@ -152,6 +153,8 @@ export function summarize(f: Frame, fmt: AudioFormat, wide: boolean, ctx: Summar
     const note = textFrameNote(f.rawBytes());
     return { ids: [], text: note === null ? `binary frame, ${size}` : `text frame kept as bytes (${escapeControls(note)}), ${size}` };
   }
+  // GPT-Live and Translation have summaries of their own (summary-live.ts); unknown types fall through.
+  if (f.tag.known && f.tag.variant.protocol !== 'realtime') return otherSummary(f, fmt, wide);
   const type = f.tag.variant.type;
   // Deltas (the catalogue's streams) are read from the scanner's spans, never parsed.
   const stream = f.tag.variant.stream;
@@ -169,7 +172,7 @@ export function summarize(f: Frame, fmt: AudioFormat, wide: boolean, ctx: Summar
     .filter((x): x is string => !!x)
     .map((x) => shortId(x, wide));
   const text = ctx.config && ctx.config.kind !== 'created' ? configText(ctx.config)
-    : type === 'error' && ctx.cause ? errorText(e.error, ctx.cause) : eventText(f, type, e, f.tag.known);
+    : type === 'error' && ctx.cause ? errorText(e.error, ctx.cause) : f.tag.known ? eventText(f, type, e, true) : unknownText(f);
   const summary: Summary = { ids, text };
   if (type === 'response.done') {
     const status = e.response?.status;
@@ -266,7 +269,7 @@ function eventText(f: Frame, type: string, e: any, known: boolean): string {
 const RAW_CUT = 4096;
 
 /** An unknown event, compact; one nested too deep to re-serialise in full is shown as its own bytes, cut. */
-function unknownText(f: Frame): string {
+export function unknownText(f: Frame): string {
   const ev = f.eventBytes();
   if (!nestsDeeper(ev, 0, ev.length, MAX_JSON_DEPTH)) return escapeControls(JSON.stringify(f.json()));
   const end = Math.min(ev.length, RAW_CUT);

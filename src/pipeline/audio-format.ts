@@ -75,6 +75,14 @@ export class AudioFormats {
   observe(f: Frame): boolean {
     const type = f.tag.variant.type;
     if (f.dir === 'client') return false;
+    if (f.tag.variant.protocol === 'live') {
+      // GPT-Live: one format for both directions, chosen at session.start (`session.audio.format`).
+      if (type !== 'session.started' && type !== 'session.updated') return false;
+      const fmt = parseAudioFormat(f.tryJson()?.session?.audio?.format);
+      if (fmt) this.input = this.output = fmt;
+      return true;
+    }
+    if (f.tag.variant.protocol === 'translation') return false; // 24 kHz PCM16 in; each output delta names its rate
     if (type === 'session.created' || type === 'session.updated') {
       this.session(f.tryJson()?.session);
       return true;
@@ -111,6 +119,18 @@ export class AudioFormats {
 
   /** The format of a frame carrying audio: server deltas use the output format, client appends the input. */
   of(f: Frame): AudioFormat {
-    return f.dir === 'client' ? this.input : this.outputFor(f.field('response_id'));
+    switch (f.tag.variant.protocol) {
+      case 'live':
+        // What a sideband reflects (input appends from the server, output deltas with their clock) is 24 kHz PCM16.
+        if (f.direction === 'server' && (f.tag.variant.type === 'session.input_audio.append' || f.num('start_ms') !== undefined)) return PCM16;
+        return f.direction === 'client' ? this.input : this.output;
+      case 'translation': {
+        if (f.direction === 'client') return PCM16;
+        const rate = f.num('sample_rate');
+        return validRate(rate) ? pcm16At(rate) : PCM16;
+      }
+      default:
+        return f.dir === 'client' ? this.input : this.outputFor(f.field('response_id'));
+    }
   }
 }

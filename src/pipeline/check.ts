@@ -1,5 +1,6 @@
 import { BETA_ALIASES, knownTypes, type FieldKind, type Protocol, type Variant } from '../events/catalogue.js';
 import type { Frame } from '../events/frame.js';
+import { ProtocolRules } from './check-live.js';
 import { nearest } from './nearest.js';
 
 export type Severity = 'error' | 'warning';
@@ -18,6 +19,9 @@ export const RULES = {
   'index-mismatch': { severity: 'error', about: 'output_index or content_index does not match the output_item.added / content_part.added it belongs to' },
   'text-mismatch': { severity: 'error', about: 'done text, transcript or arguments differ from the concatenated deltas' },
   'duplicate-event-id': { severity: 'error', about: 'an event_id seen before' },
+  'start-not-first': { severity: 'error', about: 'GPT-Live: the first client frame is not session.start (or session.start comes later)' },
+  'sent-before-started': { severity: 'error', about: 'GPT-Live: client frames sent before session.started' },
+  'beta-shutdown': { severity: 'error', about: 'an error beta_api_shape_disabled, or close 4000 after an OpenAI-Beta header: the beta shape, shut off in 2026' },
 } as const satisfies Record<string, { severity: Severity; about: string }>;
 
 export type Rule = keyof typeof RULES;
@@ -29,6 +33,12 @@ export interface Finding {
   severity: Severity;
   message: string;
 }
+
+/** Events whose payload is audio: checked from the scanner's spans, never parsed (every protocol's). */
+const AUDIO_TYPES: ReadonlySet<string> = new Set([
+  'response.output_audio.delta', 'input_audio_buffer.append',
+  'session.output_audio.delta', 'session.input_audio.append', 'session.input_audio_buffer.append', 'session.output_audio.fixture.play',
+]);
 
 /** Fields a beta server did not require (PROTOCOL.md §2.6): not reported in beta captures. */
 const BETA_OPTIONAL = new Map<string, string[]>(Object.entries({
@@ -112,7 +122,15 @@ export class Checker {
   /** Fields only GA requires, missing: reported at the end unless the capture turns out to be beta. */
   private readonly gaOnlyMissing: { source: string; line: number; message: string }[] = [];
 
+  /** The rules of one protocol's handshake and the beta shutdown (check-live.ts). */
+  private readonly protocolRules = new ProtocolRules((at, rule, message) => this.find(at, rule, message));
+
   constructor(private readonly limitPerRule = 1000) {}
+
+  /** A recording's meta line (`{"dir":"meta","rtev":{…}}`): the endpoint, headers sent, how it closed. */
+  meta(source: string, line: number, rtev: unknown): void {
+    this.protocolRules.meta(source, line, rtev);
+  }
 
   private find(f: Place, rule: Rule, message: string): void {
     this.counts[rule] = (this.counts[rule] ?? 0) + 1;
@@ -133,22 +151,25 @@ export class Checker {
       return;
     }
     const type = tag.variant.type;
-    const audio = type === 'response.output_audio.delta' || type === 'input_audio_buffer.append';
+    const audio = AUDIO_TYPES.has(type);
     const e = audio ? null : f.tryJson();
     if (!audio && (e === undefined || e === null)) return;
+    const realtime = tag.variant.protocol === 'realtime';
 
-    if (type === 'session.created' && this.ga === null) {
+    if (realtime && type === 'session.created' && this.ga === null) {
       const s = e.session;
       this.ga = s?.type === 'realtime' || s?.type === 'transcription' || (s?.audio !== undefined && s?.modalities === undefined);
     }
-    this.names(f);
+    if (realtime) this.names(f);
     this.fields(f, e);
     const id = f.field('event_id');
     if (id !== undefined && f.direction === 'server') {
       if (this.ids.has(id)) this.find(f, 'duplicate-event-id', `event_id "${id}" was used before`);
       else if (this.ids.size < MAX_IDS) this.ids.add(id);
     }
-    this.order(f, type, e);
+    this.protocolRules.add(f, e);
+    // Responses, items, parts and their deltas are Realtime's: GPT-Live and Translation have none of them.
+    if (realtime) this.order(f, type, e);
   }
 
   private names(f: Frame): void {
@@ -167,7 +188,7 @@ export class Checker {
 
   private fields(f: Frame, e: any): void {
     const v = f.tag.variant;
-    const betaOptional = BETA_OPTIONAL.get(v.type) ?? [];
+    const betaOptional = (v.protocol === 'realtime' && BETA_OPTIONAL.get(v.type)) || [];
     for (const [name, want] of requiredList(v)) {
       let kind: ReturnType<typeof kindOf> | 'absent' | 'unchecked';
       if (e === null) kind = this.spanKind(f, name);
@@ -270,6 +291,7 @@ export class Checker {
 
   /** Findings that need the whole capture: names, responses never done. Sorted by place. */
   finish(): Finding[] {
+    this.protocolRules.finish();
     // A capture is beta when its session says so, or, without a session, when it uses beta names.
     const beta = this.ga === false || (this.ga === null && this.betaSeen.size > 0);
     if (!beta) for (const m of this.gaOnlyMissing) this.find(m, 'missing-field', m.message);

@@ -1,6 +1,6 @@
 import { classify, type Protocol, type Tag } from '../events/catalogue.js';
 import { Frame } from '../events/frame.js';
-import { protocolFromUrl, protocolHint } from '../events/protocol.js';
+import { protocolFromUrl, protocolOfFrame } from '../events/protocol.js';
 import { scanObject, scanError, Spans, Slot, spanString } from '../scan/scan.js';
 
 const outer = new Spans();
@@ -166,8 +166,8 @@ export function lineProtocol(buf: Buffer, start: number, end: number): Protocol 
     const m = /"source"\s*:\s*"([^"]+)"/.exec(buf.toString('utf8', start, Math.min(end, start + 4096)));
     return m ? protocolFromUrl(m[1]!) : null;
   }
-  if (typeof r === 'string' || r.kind !== 'event') return null;
-  return protocolHint(r.type, () => r.tryJson()?.session);
+  if (typeof r === 'string') return null;
+  return protocolOfFrame(r);
 }
 
 /** A source's protocol from its first lines; null when nothing in `maxLines` decides. */

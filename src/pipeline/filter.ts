@@ -1,4 +1,4 @@
-import { ALL_VARIANTS, FAMILIES, PROTOCOLS, knownTypes, classify, variantsByName, type Tag, type Variant } from '../events/catalogue.js';
+import { ALL_VARIANTS, FAMILIES, NESTING_TYPES, PROTOCOLS, knownTypes, classify, variantsByName, type Tag, type Variant } from '../events/catalogue.js';
 import type { Frame } from '../events/frame.js';
 import { nearest } from './nearest.js';
 import { ERROR_EVENT_TYPES } from '../session/errors.js';
@@ -74,6 +74,18 @@ function findPart(name: string, part: string, from: number, limit: number): numb
 interface TypeMatcher {
   variants: Set<Variant>;
   raw: ((type: string) => boolean)[];
+  /** `OUTER/INNER` patterns: events of these variants whose nested event's type (Frame.nestedType) passes. */
+  nested: { variants: Set<Variant>; inner: (type: string) => boolean }[];
+}
+
+/**
+ * `response.event/response.completed`: a pattern for the event nested in GPT-Live's `response.event` (a
+ * Responses-API stream event) or `decision.event`. Either side may be a glob (`response.event/response.output_*`,
+ * `*.event/*.failed`). Null when the pattern has no `/`.
+ */
+export function splitNested(p: string): { outer: string; inner: string } | null {
+  const i = p.indexOf('/');
+  return i <= 0 || i === p.length - 1 ? null : { outer: p.slice(0, i), inner: p.slice(i + 1) };
 }
 
 /** Every name a pattern may match: types and aliases of every protocol, and variant names. */
@@ -84,7 +96,15 @@ function everyName(): string[] {
 function compileTypes(patterns: string[]): TypeMatcher {
   const variants = new Set<Variant>();
   const raw: ((type: string) => boolean)[] = [];
+  const nested: TypeMatcher['nested'] = [];
   for (const p of patterns) {
+    const parts = splitNested(p);
+    if (parts) {
+      const outer = compileTypes([parts.outer]).variants;
+      for (const v of outer) if (!NESTING_TYPES.has(v.type)) outer.delete(v);
+      nested.push({ variants: outer, inner: isGlob(parts.inner) ? globMatcher(parts.inner) : (t) => t === parts.inner });
+      continue;
+    }
     if (isGlob(p)) {
       const test = globMatcher(p);
       // A glob over any name of a variant (type, alias, variant name) selects the whole variant, in every protocol.
@@ -110,8 +130,11 @@ function compileTypes(patterns: string[]): TypeMatcher {
     if (p === 'Unknown') { raw.push(() => true); continue; }
     raw.push((type) => type === p);
   }
-  return { variants, raw };
+  return { variants, raw, nested };
 }
+
+/** Responses-API stream events that no catalogue has: they travel inside GPT-Live's response.event. */
+const RESPONSES_ONLY = /^response\.(completed|in_progress|failed|incomplete|queued|output_text\.(delta|done|annotation\.added)|refusal\.|reasoning|web_search_call\.|file_search_call\.|code_interpreter_call|image_generation_call\.|custom_tool_call_input\.)/;
 
 /**
  * Warnings for --type and --exclude patterns that match no known name of any protocol: likely typos, with the
@@ -124,25 +147,43 @@ export function filterWarnings(spec: FilterSpec): string[] {
     for (const p of splitList(list)) {
       if (p === 'Unknown') continue;
       names ??= everyName();
+      const parts = splitNested(p);
+      if (parts) {
+        if (![...compileTypes([parts.outer]).variants].some((v) => NESTING_TYPES.has(v.type))) {
+          out.push(`${option} ${p}: ${parts.outer} carries no nested event (${[...NESTING_TYPES].join(' and ')} do)`);
+        }
+        continue;
+      }
       if (isGlob(p)) {
         const test = globMatcher(p);
         if (!names.some(test)) out.push(`${option} ${p} matches no known type`);
       } else if (!names.includes(p)) {
-        out.push(`${option} ${p} matches no known type; did you mean ${nearest(p, names)}?`);
+        // A Responses-API event is not a GPT-Live type: it travels inside response.event.
+        const hint = RESPONSES_ONLY.test(p) ? ` (inside GPT-Live's response.event, select it as response.event/${p})` : '';
+        out.push(`${option} ${p} matches no known type; did you mean ${nearest(p, names)}?${hint}`);
       }
     }
   }
   return out;
 }
 
+/** By the tag alone: an `OUTER/INNER` pattern keeps every OUTER event (its inside is tested on the frame). */
 function tagMatches(m: TypeMatcher, tag: Tag): boolean {
-  if (tag.known) return m.variants.has(tag.variant);
+  if (tag.known) return m.variants.has(tag.variant) || m.nested.some((n) => n.variants.has(tag.variant));
   for (const test of m.raw) if (test(tag.variant.type)) return true;
   return false;
 }
 
 function typeMatches(m: TypeMatcher, f: Frame): boolean {
-  return f.kind === 'event' && tagMatches(m, f.tag);
+  if (f.kind !== 'event') return false;
+  const tag = f.tag;
+  if (tag.known) {
+    if (m.variants.has(tag.variant)) return true;
+    for (const n of m.nested) if (n.variants.has(tag.variant) && n.inner(f.nestedType() ?? '')) return true;
+    return false;
+  }
+  for (const test of m.raw) if (test(tag.variant.type)) return true;
+  return false;
 }
 
 /**

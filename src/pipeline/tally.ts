@@ -3,13 +3,44 @@ import { PriceBook } from '../session/cost.js';
 import { errorCode } from '../session/errors.js';
 import { SessionModels } from '../session/model.js';
 import { Counts, latency, Totals, type LatencyStats, type TurnCounts } from '../session/totals.js';
+import type { Protocol } from '../events/catalogue.js';
+import type { LiveSummary, LiveTurn } from '../session/live.js';
+import type { TranslationSummary } from '../session/translation.js';
 import type { ConfigEntry, SessionSummary, TurnRecord } from '../session/types.js';
+import { VoiceModels, type VoiceModelOptions } from '../session/voices.js';
 
 export type { LatencyStats } from '../session/totals.js';
+
+/** GPT-Live's figures in `stats --json` (present when Live frames were read). */
+export interface LiveStats {
+  sessions: number;
+  /** Seconds of Live audio, summed over sessions (each session's running total at its end). */
+  usage_seconds: number | null;
+  context_window: { last_ratio: number | null; max_ratio: number | null };
+  /** `session.closed` reasons, by reason (`none` for a close without one). */
+  closed: Record<string, number>;
+  delegations: number;
+  /** Responses-API events nested in `response.event`, by their own type. */
+  nested_types: Record<string, number>;
+  turns: { total: number; talked_over: number; barge_in: number; long_gap: number; no_answer: number };
+  /** Between the two voices, per turn: the gap (user end → model start) and the overlap of a barge-in. */
+  gap_ms: LatencyStats;
+  overlap_ms: LatencyStats;
+}
+
+/** Realtime Translation's figures in `stats --json` (present when Translation frames were read). */
+export interface TranslationStats {
+  sessions: number;
+  languages: { input: string[]; output: string[] };
+  seconds_translated: number | null;
+  segments: number;
+}
 
 /** The documented shape of `rtev stats --json` (README, "stats --json keys"). */
 export interface Stats {
   sources: string[];
+  /** The protocol of the events read (`mixed` when sources differ; `realtime` when nothing was read). */
+  protocol: Protocol | 'mixed';
   events: number;
   malformed: number;
   unknown: number;
@@ -49,6 +80,8 @@ export interface Stats {
   } | null;
   errors: Record<string, number>;
   rate_limits: { min_remaining_tokens: number | null; min_remaining_requests: number | null };
+  live?: LiveStats;
+  translation?: TranslationStats;
 }
 
 export interface TallyOptions {
@@ -61,6 +94,8 @@ export interface TallyOptions {
   onConfig?(e: ConfigEntry): void;
   /** Keep what the assistant said on each response (for a transcript). */
   keepText?: boolean;
+  /** GPT-Live and Translation (the report): each turn, line of a voice, and translated segment. */
+  voices?: VoiceModelOptions;
 }
 
 const round3 = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 1000);
@@ -85,6 +120,11 @@ export class Tally {
   private readonly rateLimits: Stats['rate_limits'] = { min_remaining_tokens: null, min_remaining_requests: null };
   private readonly totals = new Totals();
   private readonly models: SessionModels;
+  /** GPT-Live and Translation: their own session models (src/session/live.ts, translation.ts). */
+  private readonly voices: VoiceModels;
+  private readonly liveTurns: LiveTurn[] = [];
+  private readonly protocols = new Set<Protocol>();
+  private voiceDone: { live: LiveSummary[]; translation: TranslationSummary[] } | null = null;
   private done = false;
 
   constructor(o: TallyOptions = {}) {
@@ -93,6 +133,14 @@ export class Tally {
       onTurn: (t) => {
         this.totals.addTurn(t);
         o.onTurn?.(t);
+      },
+    });
+    // One small record per Live turn (for the gap and overlap percentiles), as Totals keeps per Realtime turn.
+    this.voices = new VoiceModels({
+      ...o.voices,
+      onTurn: (t, source) => {
+        this.liveTurns.push({ ...t, user_transcript: null, assistant_transcript: null });
+        o.voices?.onTurn?.(t, source);
       },
     });
   }
@@ -111,6 +159,7 @@ export class Tally {
     this.events++;
     this.directions[f.direction]++;
     const tag = f.tag;
+    this.protocols.add(tag.variant.protocol);
     if (!tag.known) {
       this.unknown++;
       this.unknownTypes.add(f.type);
@@ -121,6 +170,7 @@ export class Tally {
     if (tag.alias !== null) this.aliases.add(tag.alias);
     if (tag.variant.protocol !== 'realtime') {
       if (type === 'error') this.otherErrors.add(errorCode(f.tryJson()?.error, 'unknown'));
+      this.voices.add(f);
       return;
     }
     this.models.add(f);
@@ -148,6 +198,14 @@ export class Tally {
       this.sessions = this.models.finish();
       for (const s of this.sessions) t.addSession(s);
       for (const [code, n] of this.otherErrors.map) t.errors.add(code, n);
+      this.voiceDone = this.voices.finish();
+      // Their audio counts with Realtime's: the `audio` keys are every protocol's.
+      for (const v of [...this.voiceDone.live, ...this.voiceDone.translation]) {
+        t.audio.output_bytes += v.audio.output_bytes;
+        t.audio.input_bytes += v.audio.input_bytes;
+        t.audio.output_seconds = t.audio.output_seconds === null || v.audio.output_seconds === null ? null : t.audio.output_seconds + v.audio.output_seconds;
+        t.audio.input_seconds = t.audio.input_seconds === null || v.audio.input_seconds === null ? null : t.audio.input_seconds + v.audio.input_seconds;
+      }
       this.done = true;
     }
     let seconds: number | null = null;
@@ -157,8 +215,10 @@ export class Tally {
     }
     const u = t.usage;
     const cost = t.costUsd();
-    return {
+    const protocols = [...this.protocols];
+    const stats: Stats = {
       sources,
+      protocol: protocols.length === 0 ? 'realtime' : protocols.length === 1 ? protocols[0]! : 'mixed',
       events: this.events,
       malformed,
       unknown: this.unknown,
@@ -201,5 +261,45 @@ export class Tally {
       errors: t.errors.toObject(),
       rate_limits: { ...this.rateLimits },
     };
+    const v = this.voiceDone!;
+    if (v.live.length) stats.live = liveStats(v.live, this.liveTurns);
+    if (v.translation.length) stats.translation = translationStats(v.translation);
+    return stats;
   }
+}
+
+const distinct = (xs: (string | null)[]) => [...new Set(xs.filter((x): x is string => x !== null))];
+
+function liveStats(sessions: LiveSummary[], turns: LiveTurn[]): LiveStats {
+  const closed = new Counts();
+  const nested = new Counts();
+  let usage: number | null = null;
+  for (const s of sessions) {
+    if (s.closed) closed.add(s.closed.reason ?? 'none');
+    for (const [t, n] of s.nested_types) nested.add(t, n);
+    if (s.usage_seconds !== null) usage = (usage ?? 0) + s.usage_seconds;
+  }
+  const ratios = sessions.map((s) => s.context_window.max_ratio).filter((r): r is number => r !== null);
+  const flag = (f: LiveTurn['flags'][number]) => turns.filter((t) => t.flags.includes(f)).length;
+  return {
+    sessions: sessions.length,
+    usage_seconds: usage === null ? null : round3(usage),
+    context_window: { last_ratio: sessions.at(-1)!.context_window.last_ratio, max_ratio: ratios.length ? Math.max(...ratios) : null },
+    closed: closed.toObject(),
+    delegations: sessions.reduce((n, s) => n + s.delegations, 0),
+    nested_types: nested.toObject(),
+    turns: { total: turns.length, talked_over: flag('talked_over'), barge_in: flag('barge_in'), long_gap: flag('long_gap'), no_answer: flag('no_answer') },
+    gap_ms: latency(turns.map((t) => t.gap_ms).filter((x): x is number => x !== null)),
+    overlap_ms: latency(turns.map((t) => t.overlap_ms).filter((x): x is number => x !== null && x > 0)),
+  };
+}
+
+function translationStats(sessions: TranslationSummary[]): TranslationStats {
+  const secs = sessions.map((s) => s.seconds_translated).filter((x): x is number => x !== null);
+  return {
+    sessions: sessions.length,
+    languages: { input: distinct(sessions.map((s) => s.input_language)), output: distinct(sessions.map((s) => s.output_language)) },
+    seconds_translated: secs.length ? round3(secs.reduce((a, b) => a + b, 0)) : null,
+    segments: sessions.reduce((n, s) => n + s.segments, 0),
+  };
 }

@@ -1,14 +1,16 @@
 /**
  * Plain HTTP requests through the proxy: method, path, query, headers and body go to the upstream unchanged,
  * and its response comes back unchanged and streamed (hop-by-hop headers excepted on both legs). A
- * `POST …/realtime/calls` answered with a `Location` naming a call is reported, so its sideband can be opened.
+ * `POST …/realtime/calls` answered with a `Location` naming a call, or a GPT-Live `POST …/live/sessions` answered
+ * with the session's JSON, is reported, so its sideband can be opened.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import { pipeline } from 'node:stream';
 import { networkMessage } from '../sources/websocket.js';
 import { endToEnd, headerObject, pairs, type HeaderList } from './headers.js';
-import { callIdFromLocation, isCallsRequest } from './route.js';
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
+import { callIdFromLocation, isCallsRequest, isLiveSessionsRequest, liveSessionId } from './route.js';
 
 export interface ForwardedRequest {
   method: string;
@@ -27,6 +29,22 @@ export interface HttpEvents {
   done(r: ForwardedRequest): void;
   /** A WebRTC call was created: its id, and the request that created it. */
   call(callId: string): void;
+  /** A GPT-Live WebRTC session was created: its id (from the JSON answer). */
+  liveSession?(id: string): void;
+}
+
+/** The most of a GPT-Live session's answer read for its id (an SDP answer is a few KB). */
+const MAX_SESSION_BODY = 1 << 20;
+
+/** The JSON of an answer's body, decompressed as its Content-Encoding says; null when it is not JSON. */
+function jsonBody(body: Buffer, encoding: string | undefined): unknown {
+  try {
+    const e = (encoding ?? '').trim().toLowerCase();
+    const raw = e === 'gzip' || e === 'x-gzip' ? gunzipSync(body) : e === 'deflate' ? inflateSync(body) : e === 'br' ? brotliDecompressSync(body) : body;
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    return null;
+  }
 }
 
 /** Forward one request to `url` with `headers`; never throws. */
@@ -44,8 +62,20 @@ export function forwardRequest(req: IncomingMessage, res: ServerResponse, url: U
     const status = upRes.statusCode ?? 502;
     res.writeHead(status, upRes.statusMessage, endToEnd(pairs(upRes.rawHeaders), false).flat());
     let bytes = 0;
-    upRes.on('data', (c: Buffer) => { bytes += c.length; });
-    pipeline(upRes, res, (e) => report(status, upRes.statusMessage ?? '', bytes, e ? `the response broke off: ${e.message}` : null));
+    // A GPT-Live session's answer is read on the way (bounded) for the session id: its sideband is opened.
+    const live = status >= 200 && status < 300 && ev.liveSession !== undefined && isLiveSessionsRequest(method, req.url ?? '/');
+    const kept: Buffer[] = [];
+    upRes.on('data', (c: Buffer) => {
+      if (live && bytes + c.length <= MAX_SESSION_BODY) kept.push(c);
+      bytes += c.length;
+    });
+    pipeline(upRes, res, (e) => {
+      report(status, upRes.statusMessage ?? '', bytes, e ? `the response broke off: ${e.message}` : null);
+      if (live && !e && bytes <= MAX_SESSION_BODY) {
+        const id = liveSessionId(jsonBody(Buffer.concat(kept), upRes.headers['content-encoding']));
+        if (id) ev.liveSession!(id);
+      }
+    });
     if (status >= 200 && status < 300 && isCallsRequest(method, req.url ?? '/')) {
       const id = callIdFromLocation(upRes.headers.location);
       if (id) ev.call(id);

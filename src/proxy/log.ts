@@ -124,7 +124,7 @@ export class ProxyLog implements ProxyObserver {
       ...(c.protocol ? { protocol: c.protocol } : {}), ...(c.callId ? { sideband: c.callId } : {}),
     });
     const view = this.o.view ? new ConnectionView(c.n, c.protocol, () => this.seen > 1, this.o.view) : null;
-    const what = c.kind === 'sideband' ? `sideband of call ${escapeControls(c.callId ?? '')}` : escapeControls(c.path);
+    const what = c.kind === 'sideband' ? `sideband of ${c.protocol === 'live' ? 'GPT-Live session' : 'call'} ${escapeControls(c.callId ?? '')}` : escapeControls(c.path);
     const sub = c.subprotocol ? ` (subprotocol ${escapeControls(c.subprotocol)})` : '';
     this.line(c.n, `${what}${sub} → ${rec ? rec.path : c.upstreamUrl}`);
     return new ConnectionLog(c, rec, view, this);

@@ -129,3 +129,20 @@ export function sidebandUrl(up: Upstream, callsReqUrl: string, callId: string): 
   const path = splitTarget(callsReqUrl).path.replace(/\/calls\/?$/, '');
   return upstreamWsUrl(up, `${path}?call_id=${encodeURIComponent(callId)}`);
 }
+
+/** A GPT-Live WebRTC session's creation (`POST …/live/sessions`): its JSON answer names the session. */
+export function isLiveSessionsRequest(method: string | undefined, reqUrl: string): boolean {
+  return method === 'POST' && /\/live\/sessions\/?$/.test(splitTarget(reqUrl).path);
+}
+
+/** The id in a GPT-Live session's JSON (`{session:{id}, transport:{…}}`), or null. */
+export function liveSessionId(body: unknown): string | null {
+  const id = (body as { session?: { id?: unknown } } | null)?.session?.id;
+  return typeof id === 'string' && /^[A-Za-z0-9_.-]+$/.test(id) ? id : null;
+}
+
+/** The sideband of a GPT-Live session created by `POST …/live/sessions`: `…/live/sessions/{id}/attach` upstream. */
+export function liveSidebandUrl(up: Upstream, sessionsReqUrl: string, id: string): string {
+  const path = splitTarget(sessionsReqUrl).path.replace(/\/+$/, '');
+  return upstreamWsUrl(up, `${path}/${encodeURIComponent(id)}/attach`);
+}

@@ -12,7 +12,7 @@ import type { Bridge, BridgeEnd } from './bridge.js';
 import { offeredProtocols, pairs, planRequest, shownProtocol, type HeaderList } from './headers.js';
 import { forwardRequest, type ForwardedRequest } from './http.js';
 import type { Protocol } from '../events/catalogue.js';
-import { protocolOf, shownTarget, sidebandUrl, upstreamHttpUrl, upstreamPath, upstreamWsUrl, type Upstream } from './route.js';
+import { liveSidebandUrl, protocolOf, shownTarget, sidebandUrl, upstreamHttpUrl, upstreamPath, upstreamWsUrl, type Upstream } from './route.js';
 import { chosenProtocol, proxyUpgrade, type Acceptors } from './upgrade.js';
 
 export interface ProxyConfig {
@@ -160,20 +160,21 @@ export class ProxyServer {
     const plan = planRequest(appHeaders, { upstreamHost: url.hostname, env: this.cfg.env, extra: this.cfg.extra, websocket: false, query: url.search.slice(1) });
     forwardRequest(req, res, url, plan.headers, shownTarget(reqUrl), {
       done: (r) => this.obs.request(r),
-      call: (callId) => { if (!this.stopping) void this.sideband(callId, reqUrl, appHeaders); },
+      call: (callId) => { if (!this.stopping) void this.sideband(callId, sidebandUrl(this.cfg.upstream, reqUrl, callId), appHeaders); },
+      liveSession: (id) => { if (!this.stopping) void this.sideband(id, liveSidebandUrl(this.cfg.upstream, reqUrl, id), appHeaders); },
     });
   }
 
   /**
-   * The sideband of a call created through the proxy: opened with rtev's credentials by the host policy, or,
+   * The sideband of a call (Realtime) or session (GPT-Live, `…/attach`) created through the proxy, at `url`: opened with rtev's credentials by the host policy, or,
    * when rtev has none for that host, with the credential the app used to create the call.
    */
-  private async sideband(callId: string, callsReqUrl: string, appHeaders: HeaderList): Promise<void> {
+  private async sideband(callId: string, url: string, appHeaders: HeaderList): Promise<void> {
     const n = ++this.next;
-    const url = sidebandUrl(this.cfg.upstream, callsReqUrl, callId);
     const extra = this.cfg.extra.map(([k, v]) => `${k}: ${v}`);
     const u = new URL(url);
     const path = u.pathname + u.search;
+    const what = protocolOf(u.pathname) === 'live' ? 'GPT-Live session' : 'call';
     const ownKey = hostCredential(u.hostname, this.cfg.env) !== null || this.cfg.extra.some(([k]) => /^(authorization|api-key)$/i.test(k));
     const appKey = appHeaders.filter(([k]) => /^(authorization|api-key)$/i.test(k)).map(([k, v]) => `${k}: ${v}`);
     let ep: Endpoint;
@@ -181,7 +182,7 @@ export class ProxyServer {
       ep = resolveEndpoint({ source: url, headers: ownKey ? extra : [...extra, ...appKey] }, this.cfg.env);
     } catch (e) {
       if (!(e instanceof EndpointError)) throw e;
-      this.obs.refused(n, path, 0, `cannot open the sideband of call ${callId}: ${e.message}`);
+      this.obs.refused(n, path, 0, `cannot open the sideband of ${what} ${callId}: ${e.message}`);
       return;
     }
     let sink: ConnectionSink | null = null;
@@ -197,7 +198,7 @@ export class ProxyServer {
     const end = await conn.done;
     const s = sink as ConnectionSink | null;
     if (s) s.end({ by: end.message === 'closed by rtev' ? 'rtev' : 'upstream', code: end.code, reason: end.reason, sentCode: null, error: end.ok ? null : end.message });
-    else this.obs.refused(n, path, 0, `sideband of call ${callId}: ${end.message}`);
+    else this.obs.refused(n, path, 0, `sideband of ${what} ${callId}: ${end.message}`);
     this.forget(n);
   }
 

@@ -11,7 +11,7 @@ import type { TimeMode } from '../format/pretty.js';
 import { classifyLine } from '../pipeline/classify.js';
 import type { FrameTest } from '../pipeline/filter.js';
 import type { Protocol } from '../events/catalogue.js';
-import { protocolHint } from '../events/protocol.js';
+import { protocolOfFrame } from '../events/protocol.js';
 
 export interface ViewOptions {
   json: boolean;
@@ -56,7 +56,7 @@ export class ConnectionView {
     let f = displayFrame(`[${this.n}]`, ++this.seq, line, this.protocol ?? 'realtime');
     // A path that says nothing: the first frame that only one protocol sends decides (Realtime until then).
     if (f && this.protocol === null && f.kind === 'event') {
-      const hint = protocolHint(f.type, () => f!.tryJson()?.session);
+      const hint = protocolOfFrame(f);
       if (hint !== null) {
         this.protocol = hint;
         if (hint !== 'realtime') f = displayFrame(`[${this.n}]`, this.seq, line, hint);

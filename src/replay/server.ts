@@ -4,7 +4,8 @@ import { classifyLine } from '../pipeline/classify.js';
 import { textFrameNote } from '../record/line.js';
 import { readFrames } from '../sources/read.js';
 import { MAX_FRAME_BYTES } from '../sources/websocket.js';
-import type { MalformedReport } from '../sources/report.js';
+import { MalformedReport } from '../sources/report.js';
+import type { Protocol } from '../events/catalogue.js';
 import { ClientTriggers, TurnGate } from './turns.js';
 
 export interface ReplayOptions {
@@ -25,13 +26,15 @@ export interface ReplayOptions {
   close: boolean;
   stdin: NodeJS.ReadableStream;
   report: MalformedReport;
-  /** Each frame a client sends, as it arrives. */
-  onClientFrame(data: Buffer, isBinary: boolean): void;
+  /** Each frame a client sends, as it arrives, and the protocol the capture speaks. */
+  onClientFrame(data: Buffer, isBinary: boolean, protocol: Protocol): void;
   onError(message: string): void;
 }
 
 export interface Replay {
   url: string;
+  /** The capture's protocol, which decides the path it is served at. */
+  protocol: Protocol;
   server: WebSocketServer;
   stop(): Promise<void>;
 }
@@ -103,9 +106,26 @@ async function play(ws: WebSocket, o: ReplayOptions, triggers: ClientTriggers): 
   // Otherwise the connection stays open until the client closes it, as a real server's would.
 }
 
+/** Where each protocol is served (PROTOCOL.md §9); any path is accepted, this is the one printed. */
+const PATHS: Record<Protocol, string> = {
+  realtime: '/v1/realtime',
+  live: '/v1/live/sessions',
+  translation: '/v1/realtime/translations?model=gpt-realtime-translate',
+};
+
+/** The protocol of a capture: its first frame's (decided by the reader from the endpoint or the first frames). */
+async function captureProtocol(o: ReplayOptions): Promise<Protocol> {
+  const quiet = new MalformedReport(() => {});
+  for await (const batch of readFrames([o.source], { stdin: o.stdin, report: quiet, onSourceError: () => {} })) {
+    if (batch.length) return batch[0]!.tag.variant.protocol;
+  }
+  return 'realtime';
+}
+
 /** Serve a capture over WebSocket: every client gets its own replay from the start. */
 export async function startReplay(o: ReplayOptions): Promise<Replay> {
   const { WebSocketServer } = await import('ws');
+  const protocol = await captureProtocol(o);
   const server = new WebSocketServer({
     host: o.host, port: o.port, perMessageDeflate: false, maxPayload: MAX_FRAME_BYTES, skipUTF8Validation: true,
   });
@@ -117,10 +137,10 @@ export async function startReplay(o: ReplayOptions): Promise<Replay> {
     const triggers = new ClientTriggers();
     ws.on('message', (data, isBinary) => {
       const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer);
-      o.onClientFrame(buf, isBinary);
+      o.onClientFrame(buf, isBinary, protocol);
       triggers.frame();
       if (!isBinary) {
-        const f = classifyLine('client', 0, buf, 0, buf.length);
+        const f = classifyLine('client', 0, buf, 0, buf.length, undefined, protocol);
         if (f !== null && typeof f !== 'string') triggers.saw(f.tag.variant.type);
       }
     });
@@ -134,7 +154,8 @@ export async function startReplay(o: ReplayOptions): Promise<Replay> {
   const addr = server.address() as { address: string; port: number };
   const host = addr.address.includes(':') ? `[${addr.address}]` : addr.address;
   return {
-    url: `ws://${host}:${addr.port}/v1/realtime`,
+    url: `ws://${host}:${addr.port}${PATHS[protocol]}`,
+    protocol,
     server,
     stop: () => new Promise<void>((resolve) => {
       for (const c of server.clients) c.terminate();

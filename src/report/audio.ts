@@ -4,7 +4,7 @@
  * which the server reports on its own audio clock (ms of input audio received), with the time line.
  */
 import { decodeAudio, resampleTo } from '../audio/decode.js';
-import { ConversationMix, StereoTrack, type Placement } from '../audio/mix.js';
+import { ASSISTANT, ConversationMix, StereoTrack, USER, type Placement } from '../audio/mix.js';
 import type { Frame } from '../events/frame.js';
 import type { AudioFormat, AudioFormats } from '../pipeline/audio-format.js';
 import type { Speech } from '../session/types.js';
@@ -53,8 +53,13 @@ export class ReportAudio {
   /** A chunk's samples at the line's rate (decoded), or only how many there are. */
   private samples(f: Frame, bytes: number, fmt: AudioFormat, mix: ConversationMix, atMs: number, rid: string | null): Int16Array | number {
     const n = Math.round((bytes / fmt.bytesPerSecond) * mix.rate);
-    // Past the cap, or cut: counted, never decoded.
-    if (!this.track || mix.nextAt(rid, atMs, n) >= this.track.maxFrames) return n;
+    if (!this.track) return n;
+    // Past the cap, or cut: counted, never decoded; what the cap leaves out is said on the page.
+    const at = mix.nextAt(rid, atMs, n);
+    if (at >= this.track.maxFrames) {
+      if (at !== Infinity) this.track.leftOut(rid === null ? USER : ASSISTANT, at, n);
+      return n;
+    }
     const b64 = f.field('delta');
     const pcm = b64 === undefined ? new Int16Array(0) : decodeAudio(Buffer.from(b64, 'base64'), fmt);
     return resampleTo(pcm, fmt.sampleRate, mix.rate);

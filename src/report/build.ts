@@ -6,7 +6,10 @@
 import type { Frame } from '../events/frame.js';
 import { escapeControls } from '../format/escape.js';
 import { configLines, shownValue } from '../format/session-view.js';
-import { bytes, ms, thousands, usd } from '../format/summary.js';
+import { bytes, ms, seconds, thousands, usd } from '../format/summary.js';
+import { clockText } from '../format/transcript-live.js';
+import type { LiveTurn, VoiceLine } from '../session/live.js';
+import type { TranslationSegment } from '../session/translation.js';
 import { outcome, splitHeard } from '../format/transcript.js';
 import { heard, slowCause, status, user } from '../format/turns-table.js';
 import { AudioFormats } from '../pipeline/audio-format.js';
@@ -16,7 +19,7 @@ import { summarizeConfig } from '../session/config.js';
 import type { PriceBook } from '../session/cost.js';
 import type { ConfigEntry, SessionSummary, TurnRecord } from '../session/types.js';
 import { ReportAudio } from './audio.js';
-import type { ConfigStep, Figure, ReportData, SessionView, TurnView } from './data.js';
+import type { ConfigStep, Figure, ReportData, SessionView, TurnView, VoicesView } from './data.js';
 import { EventLog, type LogBudget } from './log.js';
 
 export interface BuildOptions {
@@ -34,6 +37,8 @@ export interface BuildOptions {
 /** Turns the page lists at most, and configuration steps per session. */
 const MAX_TURNS = 20000;
 const MAX_STEPS = 500;
+/** GPT-Live lines and Translation segments the page lists at most. */
+const MAX_LINES = 40000;
 
 const clock = (t: number) => new Date(t).toISOString().slice(11, 23);
 
@@ -51,11 +56,17 @@ export class ReportBuilder {
   private lastLine = 0;
   private readonly turns: TurnView[] = [];
   private turnsOmitted = 0;
+  private voices: VoicesView | null = null;
   private readonly notes: string[] = [];
 
   constructor(private readonly o: BuildOptions) {
     this.tally = new Tally({
       prices: o.prices, slowMs: o.slowMs, keepText: true,
+      voices: {
+        onTurn: (t, source) => this.liveTurn(t, source),
+        onLine: (l, source) => this.liveLine(l, source),
+        onSegment: (seg, _source, languages) => this.segment(seg, languages),
+      },
       onNote: (t) => {
         this.notes.push(t);
         o.onNote?.(t);
@@ -109,6 +120,49 @@ export class ReportBuilder {
       not_applied: e.not_applied.map((c) => [escapeControls(c.path), shownValue(c.requested), shownValue(c.applied)]),
     };
     s.steps.push(step);
+  }
+
+  /** GPT-Live and Translation: what the page shows in place of turns and transcript (made on their first one). */
+  private voicesView(): VoicesView {
+    return (this.voices ??= { turns: [], lines: [], segments: [], languages: null, omitted: 0 });
+  }
+  private lastEnd: { source: string | null; user: number | null; assistant: number | null } = { source: null, user: null, assistant: null };
+
+  private liveTurn(t: LiveTurn, source: string): void {
+    const v = this.voicesView();
+    if (v.turns.length >= MAX_TURNS) return void v.omitted++;
+    const session = this.sessionOf.get(source) ?? 0;
+    const cells = {
+      time: t.user_ms ? clockText(t.user_ms.start) : t.assistant_ms ? clockText(t.assistant_ms.start) : `#${t.seq}`,
+      user: t.user_transcript === null ? '–' : escapeControls(t.user_transcript),
+      speech: t.user_ms ? seconds((t.user_ms.end - t.user_ms.start) / 1000) : '–',
+      gap: ms(t.gap_ms),
+      answer: t.assistant_ms ? seconds((t.assistant_ms.end - t.assistant_ms.start) / 1000) : '–',
+      overlap: t.overlap_ms ? ms(t.overlap_ms) : '–',
+      delegated: t.delegations ? String(t.delegations) : '–',
+      assistant: t.assistant_transcript === null ? '' : escapeControls(t.assistant_transcript),
+    };
+    const turn = { ...t, user_transcript: t.user_transcript === null ? null : escapeControls(t.user_transcript), assistant_transcript: t.assistant_transcript === null ? null : escapeControls(t.assistant_transcript) };
+    v.turns.push({ key: this.sessions.length > 1 ? `${session + 1}.${t.turn}` : String(t.turn), turn, cells });
+  }
+
+  private liveLine(l: VoiceLine, source: string): void {
+    const v = this.voicesView();
+    const e = this.lastEnd;
+    if (e.source !== source) this.lastEnd = { source, user: null, assistant: null };
+    const other = this.lastEnd[l.voice === 'user' ? 'assistant' : 'user'];
+    const overlap = other !== null && l.start_ms !== null ? Math.max(0, other - l.start_ms) : 0;
+    if (l.end_ms !== null) this.lastEnd[l.voice] = Math.max(this.lastEnd[l.voice] ?? l.end_ms, l.end_ms);
+    if (v.lines.length >= MAX_LINES) return void v.omitted++;
+    v.lines.push({ voice: l.voice, start: l.start_ms, text: escapeControls(l.text.replace(/\s+/g, ' ').trim()), overlap });
+  }
+
+  private segment(s: TranslationSegment, languages: { input: string | null; output: string | null }): void {
+    const v = this.voicesView();
+    v.languages = { input: languages.input === null ? null : escapeControls(languages.input), output: languages.output === null ? null : escapeControls(languages.output) };
+    if (v.segments.length >= MAX_LINES) return void v.omitted++;
+    const tidy = (x: string) => escapeControls(x.replace(/\s+/g, ' ').trim());
+    v.segments.push({ start: s.start_ms, source: tidy(s.source), translation: tidy(s.translation) });
   }
 
   /** A turn the model handed out: what the page shows of it. The record itself is not kept. */
@@ -209,7 +263,9 @@ export class ReportBuilder {
       audioNotes,
       log,
       notes,
+      voices: this.voices,
     };
+    if (this.voices?.omitted) notes.push(`The page lists the first ${thousands(MAX_LINES)} lines and ${thousands(MAX_TURNS)} turns; ${thousands(this.voices.omitted)} more are in the figures but not listed.`);
     return { data, wav, json: this.log.json };
   }
 
@@ -227,6 +283,11 @@ export class ReportBuilder {
     const track = this.audio.track;
     if (!this.o.audio) {
       notes.push('Audio was left out of this page (--no-audio).');
+      return { audio: null, notes, wav: null };
+    }
+    if ((!track || track.length === 0) && this.voices) {
+      // The page places Realtime's audio only; say so rather than that there is none.
+      notes.push(`The ${this.voices.segments.length ? 'Realtime Translation' : 'GPT-Live'} audio of this capture is not placed on this page: rtev audio writes it as WAV.`);
       return { audio: null, notes, wav: null };
     }
     if (!track || track.length === 0) {
@@ -264,6 +325,24 @@ export class ReportBuilder {
 }
 
 function figures(s: Stats): Figure[] {
+  if (s.live && s.protocol === 'live') {
+    const l = s.live;
+    return [
+      { stat: 'turns', label: 'turns', value: l.turns.total, text: thousands(l.turns.total) },
+      { stat: 'gap_p50', label: 'gap p50', value: l.gap_ms.p50, text: ms(l.gap_ms.p50) },
+      { stat: 'gap_p90', label: 'gap p90', value: l.gap_ms.p90, text: ms(l.gap_ms.p90) },
+      { stat: 'barge_in', label: 'barge-ins', value: l.turns.barge_in, text: thousands(l.turns.barge_in) },
+      { stat: 'usage_seconds', label: 'usage', value: l.usage_seconds, text: l.usage_seconds === null ? '–' : seconds(l.usage_seconds) },
+      { stat: 'context_max', label: 'context window (max)', value: l.context_window.max_ratio, text: l.context_window.max_ratio === null ? '–' : `${(l.context_window.max_ratio * 100).toFixed(1)}%` },
+    ];
+  }
+  if (s.translation && s.protocol === 'translation') {
+    const t = s.translation;
+    return [
+      { stat: 'seconds_translated', label: 'translated', value: t.seconds_translated, text: t.seconds_translated === null ? '–' : seconds(t.seconds_translated) },
+      { stat: 'segments', label: 'segments', value: t.segments, text: thousands(t.segments) },
+    ];
+  }
   const fa = s.latency_ms.first_audio;
   const cost = s.cost_usd?.total ?? null;
   return [
@@ -278,6 +357,19 @@ function figures(s: Stats): Figure[] {
 }
 
 function summaryLines(s: Stats): string[] {
+  const errs = Object.entries(s.errors).map(([k, n]) => `${escapeControls(k)} ${thousands(n)}`).join(', ');
+  if (s.live && s.protocol === 'live') {
+    const closed = Object.keys(s.live.closed).map(escapeControls).join(', ');
+    return [
+      `${thousands(s.events)} events · GPT-Live · ${thousands(s.live.delegations)} delegations · closed: ${closed || 'no session.closed'}`,
+      `turns: ${s.live.turns.barge_in} barge-in, ${s.live.turns.talked_over} talked over, ${s.live.turns.long_gap} long gap, ${s.live.turns.no_answer} no answer`,
+      `errors: ${errs || 'none'}`,
+    ];
+  }
+  if (s.translation && s.protocol === 'translation') {
+    const langs = (l: string[]) => (l.length ? l.map(escapeControls).join(', ') : '?');
+    return [`${thousands(s.events)} events · Realtime Translation · ${langs(s.translation.languages.input)} → ${langs(s.translation.languages.output)}`, `errors: ${errs || 'none'}`];
+  }
   const r = s.responses;
   const status = Object.entries(r.status).map(([k, n]) => `${thousands(n)} ${escapeControls(k)}`).join(', ');
   const errors = Object.entries(s.errors).map(([k, n]) => `${escapeControls(k)} ${thousands(n)}`).join(', ');

@@ -503,6 +503,59 @@ export function client(): void {
     return sec;
   }
 
+  // --- GPT-Live and Translation: their turns and transcript in place of Realtime's ------------------------------
+  function voiceTurns(v: NonNullable<ReportData['voices']>): HTMLElement {
+    const sec = el('section', { id: 'turns' }, el('h2', null, `Turns (${v.turns.length.toLocaleString('en-US')})`));
+    if (!v.turns.length) {
+      sec.append(el('p', { class: 'muted' }, v.segments.length ? 'A translation has no turns: its source and translation are below.' : 'No turns in this capture.'));
+      return sec;
+    }
+    sec.append(el('p', { class: 'sub' }, 'GPT-Live takes turns itself: each turn is the user\'s speech, then the model\'s. Gap: from the end of the user\'s words to the model\'s first (negative: the model talked over the user). Overlap: how long the user spoke over the model (a barge-in).'));
+    const cols: [string, string, boolean][] = [['turn', '#', true], ['time', 'time', false], ['user', 'user', false], ['speech', 'speech', true], ['gap', 'gap', true],
+      ['answer', 'answer', true], ['overlap', 'overlap', true], ['delegated', 'delegated', true], ['flags', 'flags', false]];
+    const body = el('tbody');
+    progressive(v.turns, (t) => {
+      const tr = el('tr', { 'data-turn': t.key });
+      for (const [key, , numeric] of cols) {
+        const td = el('td', { 'data-col': key, class: numeric ? 'num' : key });
+        if (key === 'turn') td.append(t.key);
+        else if (key === 'flags') for (const f of t.turn.flags) td.append(el('span', { class: `flag ${f}` }, f));
+        else td.append(t.cells[key] ?? '');
+        if (key === 'gap') td.setAttribute('data-value', String(t.turn.gap_ms));
+        if (key === 'overlap') td.setAttribute('data-value', String(t.turn.overlap_ms));
+        if ((key === 'gap' && (t.turn.gap_ms ?? 0) < 0) || (key === 'overlap' && t.turn.overlap_ms)) td.classList.add('hot');
+        if (key === 'user') td.title = t.cells.user ?? '';
+        tr.append(td);
+      }
+      body.append(tr);
+    });
+    const head = el('tr', null, ...cols.map(([key, label]) => el('th', { scope: 'col', 'data-col': key }, label)));
+    sec.append(el('div', { class: 'table-wrap' }, el('table', null, el('thead', null, head), body)));
+    return sec;
+  }
+
+  function voiceTranscript(v: NonNullable<ReportData['voices']>): HTMLElement {
+    const sec = el('section', { id: 'transcript' }, el('h2', null, 'Transcript'));
+    const box = el('div', { class: 'transcript' });
+    const at = (t: number | null) => (t === null ? '' : rel(t));
+    if (v.segments.length) {
+      const lang = (what: string, l: string | null) => (l ? `${what} (${l})` : what);
+      progressive(v.segments, (g) => {
+        box.append(el('div', { class: 't-turn t-segment' }, el('div', { class: 'n' }, at(g.start)),
+          el('div', { class: 't-line' }, el('span', { class: 't-who user' }, lang('source', v.languages?.input ?? null)), g.source),
+          el('div', { class: 't-line' }, el('span', { class: 't-who assistant' }, lang('translation', v.languages?.output ?? null)), g.translation)));
+      });
+    } else {
+      progressive(v.lines, (l) => {
+        box.append(el('div', { class: 't-turn', 'data-voice': l.voice }, el('div', { class: 'n' }, at(l.start)),
+          el('div', { class: 't-line' }, el('span', { class: `t-who ${l.voice}` }, l.voice), l.text || el('span', { class: 'muted' }, '(audio, no transcript)'),
+            l.overlap > 0 ? el('span', { class: 't-how' }, ` over the ${l.voice === 'user' ? 'assistant' : 'user'} for ${ms(l.overlap)}`) : null)));
+      });
+    }
+    sec.append(v.lines.length || v.segments.length ? box : el('p', { class: 'muted' }, 'Nothing was said.'));
+    return sec;
+  }
+
   // --- configuration --------------------------------------------------------------------------------------------
   function configuration(): HTMLElement {
     const sec = el('section', { id: 'configuration' }, el('h2', null, 'Configuration'));
@@ -657,7 +710,11 @@ export function client(): void {
     return sec;
   }
 
-  root.append(header(), timeline(), audio(), turnsTable(), transcript(), configuration(), eventLog());
+  const v = data.voices;
+  // GPT-Live and Translation: their own turns and transcript; the timeline is drawn from Realtime's turns.
+  // (Their configuration is in the event log: the configuration model reads Realtime sessions.)
+  if (v) root.append(header(), audio(), ...(v.segments.length && !v.turns.length ? [] : [voiceTurns(v)]), voiceTranscript(v), eventLog());
+  else root.append(header(), timeline(), audio(), turnsTable(), transcript(), configuration(), eventLog());
   root.removeAttribute('aria-busy');
   document.documentElement.setAttribute('data-ready', '1');
   // For benchmarks: the first frame after every part is drawn, measured from the navigation's start.

@@ -3,6 +3,7 @@
  * script (client.ts). Times are ms on the call's time line (0 at the first timestamp), null when unknown.
  * Every string from the capture is data: the script shows it with textContent only.
  */
+import type { LiveTurn } from '../session/live.js';
 import type { Turn } from '../session/types.js';
 import type { LogData } from './log.js';
 
@@ -109,6 +110,22 @@ export interface AudioView {
   turns: Record<string, [number, number][]>;
 }
 
+/**
+ * GPT-Live and Realtime Translation, which have no Realtime turns: Live's turns (the two voices, gaps and
+ * overlaps) and lines, Translation's segments. Times are ms on the session's audio clock.
+ */
+export interface VoicesView {
+  /** GPT-Live: each turn as `rtev turns --json` writes it, and the table's cells as `rtev turns` writes them. */
+  turns: { key: string; turn: LiveTurn; cells: Record<string, string> }[];
+  /** GPT-Live: each voice's lines in time order; `overlap`: how long it began over the other voice. */
+  lines: { voice: 'user' | 'assistant'; start: number | null; text: string; overlap: number }[];
+  /** Translation: the source and its translation side by side. */
+  segments: { start: number | null; source: string; translation: string }[];
+  languages: { input: string | null; output: string | null } | null;
+  /** Lines, turns or segments over the page's limit, left out. */
+  omitted: number;
+}
+
 export interface ReportData {
   generator: string;
   title: string;
@@ -132,4 +149,6 @@ export interface ReportData {
   log: LogData;
   /** What the page could not hold or the capture could not tell. */
   notes: string[];
+  /** GPT-Live and Translation captures: what the page shows in place of Realtime's turns and transcript. */
+  voices: VoicesView | null;
 }

@@ -110,6 +110,7 @@ td.bad { color: var(--err); font-weight: 600; }
 .t-who.user { color: var(--user); }
 .t-who.assistant { color: var(--assistant); }
 .t-who.tool { color: var(--tool); }
+.t-segment .t-who { min-width: 128px; }
 .t-how { color: var(--warn); font-style: italic; margin-right: 4px; }
 .t-how.failed { color: var(--err); }
 .t-unheard { color: var(--muted); text-decoration: line-through; }

@@ -10,11 +10,14 @@ export const KEYS = [
   'type', 'event_id', 'response_id', 'item_id', 'call_id', 'delta', 'audio',
   'ts', 'dir', 'event', 'text', 'binary', 'rtev', 'output_index', 'content_index',
   'direction', 'timestamp', 'time', 'received_at', 'log',
+  // GPT-Live and Translation: the audio clock of deltas and the rate of translated audio.
+  'start_ms', 'end_ms', 'elapsed_ms', 'sample_rate',
 ] as const;
 export type Key = (typeof KEYS)[number];
 export const enum Slot {
   type, event_id, response_id, item_id, call_id, delta, audio, ts, dir, event, text, binary, rtev, output_index, content_index,
   direction, timestamp, time, received_at, log,
+  start_ms, end_ms, elapsed_ms, sample_rate,
 }
 const NSLOTS = KEYS.length;
 const KEY_BYTES = KEYS.map((k) => Buffer.from(k, 'latin1'));

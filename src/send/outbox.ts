@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { readWav, WavError, type Pcm } from '../audio/wav.js';
 
-/** What `tail` sends after `session.created`, in the order the options were given. */
+/** What `tail` sends once the session is up (see handshake.ts), in the order the options were given. */
 export type Outgoing =
-  | { kind: 'events'; texts: string[] }
+  | { kind: 'events'; flag: '--send' | '--say'; texts: string[] }
   | { kind: 'audio'; name: string; pcm: Pcm }
   /**
    * Events at set times (ms after sending starts, already scaled), each once `after` server frames have come
@@ -71,8 +71,8 @@ export function sayEvents(text: string): string[] {
 export function planOutgoing(items: { flag: '--send' | '--say' | '--audio'; value: string }[]): Outgoing[] {
   let sends = 0;
   return items.map(({ flag, value }) => {
-    if (flag === '--send') return { kind: 'events', texts: sendEvents(value, ++sends) };
-    if (flag === '--say') return { kind: 'events', texts: sayEvents(value) };
+    if (flag === '--send') return { kind: 'events', flag, texts: sendEvents(value, ++sends) };
+    if (flag === '--say') return { kind: 'events', flag, texts: sayEvents(value) };
     let buf: Buffer;
     try {
       buf = readFileSync(value);

@@ -23,11 +23,20 @@ export function encodeFor(pcm: Outgoing & { kind: 'audio' }, fmt: AudioFormat): 
   return out;
 }
 
+/** How audio goes on this protocol (handshake.ts): its event type, and whether to commit and ask for a response. */
+export interface AudioPlan {
+  type: string;
+  commit: boolean;
+}
+
+const REALTIME_AUDIO: AudioPlan = { type: 'input_audio_buffer.append', commit: true };
+
 /**
- * Send everything in order. Audio goes as `input_audio_buffer.append` in ~100 ms chunks at real-time pace
- * (or as fast as possible), then, when the session has no server turn detection, a commit and a response.
+ * Send everything in order. Audio goes as `input_audio_buffer.append` (or the protocol's own append) in ~100 ms
+ * chunks at real-time pace (or as fast as possible), then, for Realtime when the session has no server turn
+ * detection, a commit and a response.
  */
-export async function sendAll(items: Outgoing[], io: SenderIo, session: { input: AudioFormat; serverVad: boolean }, audioSpeed: 'real' | 'max'): Promise<void> {
+export async function sendAll(items: Outgoing[], io: SenderIo, session: { input: AudioFormat; serverVad: boolean }, audioSpeed: 'real' | 'max', plan: AudioPlan = REALTIME_AUDIO): Promise<void> {
   for (const item of items) {
     if (io.closed()) return;
     if (item.kind === 'events') {
@@ -55,9 +64,9 @@ export async function sendAll(items: Outgoing[], io: SenderIo, session: { input:
         const due = start + i * CHUNK_MS - Date.now();
         if (due > 1) await sleep(due);
       }
-      io.send(JSON.stringify({ type: 'input_audio_buffer.append', audio: bytes.subarray(off, off + chunk).toString('base64') }));
+      io.send(JSON.stringify({ type: plan.type, audio: bytes.subarray(off, off + chunk).toString('base64') }));
     }
-    if (!session.serverVad) {
+    if (plan.commit && !session.serverVad) {
       io.send(JSON.stringify({ type: 'input_audio_buffer.commit' }));
       io.send(JSON.stringify({ type: 'response.create' }));
     }

@@ -7,8 +7,11 @@ import { escapeControls } from '../format/escape.js';
 import { MIN_SECRET, scrubBytes as scrubAllForms, scrubText, userInfoSecrets } from './secrets.js';
 
 export interface EndpointOptions {
+  /** A ws(s) URL; `openai` (or nothing) for the Realtime API; `live` for GPT-Live; `translate` for Realtime Translation. */
   source?: string;
   callId?: string;
+  /** GPT-Live: observe this running session through its sideband (`…/v1/live/sessions/{id}/attach`). */
+  attach?: string;
   model?: string;
   headers?: string[];
   /** Send credentials over plain ws:// to a host that is not loopback. */
@@ -75,13 +78,34 @@ function realtimeUnder(base: string): URL {
   return u;
 }
 
-/** Resolve a live SOURCE (a ws/wss URL, `openai`, or nothing) and the environment into a connection plan. */
+/** The ws(s) URL of a path under an http(s) or ws(s) base (`/live/sessions` under https://api.openai.com/v1). */
+function under(base: string, path: string): URL {
+  const u = realtimeUnder(base);
+  u.pathname = u.pathname.replace(/\/realtime$/, path);
+  return u;
+}
+
+/** The sideband of a GPT-Live session: `…/live/sessions/{id}/attach` (PROTOCOL.md §9). */
+function attachPath(url: URL, id: string): void {
+  if (!/^[A-Za-z0-9_.-]+$/.test(id)) throw new EndpointError(`--attach ${JSON.stringify(escapeControls(id))}: not a session id (letters, digits, _ . -)`);
+  if (!/\/live\/sessions\/?$/.test(url.pathname)) throw new EndpointError(`--attach needs a GPT-Live endpoint (live, or a URL ending in /live/sessions), not ${redactUrl(url.toString())}`);
+  url.pathname = url.pathname.replace(/\/?$/, `/${encodeURIComponent(id)}/attach`);
+}
+
+/** Resolve a live SOURCE (a ws/wss URL, `openai`, `live`, `translate`, or nothing) and the environment into a connection plan. */
 export function resolveEndpoint(o: EndpointOptions, env: NodeJS.ProcessEnv): Endpoint {
   const model = o.model ?? env.RTEV_MODEL ?? 'gpt-realtime';
   let url: URL;
-  const src = o.source;
-  if (src === undefined || src === 'openai') {
-    url = realtimeUnder(env.OPENAI_BASE_URL || 'https://api.openai.com/v1');
+  const src = o.source === undefined && o.attach !== undefined ? 'live' : o.source;
+  const base = env.OPENAI_BASE_URL || 'https://api.openai.com/v1';
+  if (src === 'live') {
+    // GPT-Live: no query; the model goes in session.start.
+    url = under(base, '/live/sessions');
+  } else if (src === 'translate') {
+    url = under(base, '/realtime/translations');
+    url.searchParams.set('model', o.model ?? 'gpt-realtime-translate');
+  } else if (src === undefined || src === 'openai') {
+    url = realtimeUnder(base);
     if (o.callId) url.searchParams.set('call_id', o.callId);
     else url.searchParams.set('model', model);
   } else if (/^wss?:\/\//i.test(src)) {
@@ -93,8 +117,9 @@ export function resolveEndpoint(o: EndpointOptions, env: NodeJS.ProcessEnv): End
     if (url.hash) throw new EndpointError(`${redactUrl(src)}: a WebSocket URL cannot have a #fragment`);
     if (o.callId) url.searchParams.set('call_id', o.callId);
   } else {
-    throw new EndpointError(`${src}: not a live source (use ws://…, wss://… or openai)`);
+    throw new EndpointError(`${src}: not a live source (use ws://…, wss://…, openai, live or translate)`);
   }
+  if (o.attach !== undefined) attachPath(url, o.attach);
 
   const host = url.hostname;
   const headers: Record<string, string> = {};
@@ -119,7 +144,7 @@ export function resolveEndpoint(o: EndpointOptions, env: NodeJS.ProcessEnv): End
   if (url.protocol === 'ws:' && !isLoopback(host) && carriesKey && !o.insecure) {
     throw new EndpointError(`${shown}: plain ws:// to ${host} would send the key unencrypted, readable on the network; use wss://, or --insecure to send it anyway`);
   }
-  const typed = src !== undefined && src !== 'openai' ? new URL(src) : null;
+  const typed = src !== undefined && /^wss?:\/\//i.test(src) ? new URL(src) : null;
   const keyOnCommandLine = typed !== null && (userInfoSecrets(typed).length > 0 || secretParams(typed.searchParams).length > 0);
   return { url: url.toString(), shown, host, headers, secrets: uniqueSecrets(secrets), keyOnCommandLine };
 }

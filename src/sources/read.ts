@@ -24,6 +24,8 @@ export interface ReadOptions {
   keepTag?: (tag: Tag) => boolean;
   /** Read every source as this protocol (--protocol); otherwise each source's own is detected. */
   protocol?: Protocol;
+  /** Each recording meta line (`{"dir":"meta","rtev":{…}}`), with its source and line: `check` reads endpoints and close codes. */
+  onMeta?: (source: string, line: number, rtev: unknown) => void;
   /** A source that cannot be read: reported, and the others are still read. Without it, readFrames throws. */
   onSourceError?: (e: SourceError) => void;
 }
@@ -88,7 +90,10 @@ async function* readJsonl(name: string, input: AsyncIterable<Buffer>, opts: Read
       const r = classifyLine(name, lineNo, buf, start, end, opts.keepTag, protocol);
       if (typeof r === 'string') log.malformed(lineNo, r, buf, start, end);
       else if (r !== null) { batch.push(r); if (!log.readable) log.ok(); }
-      else if (!log.readable && !isBlank(buf, start, end)) log.ok(); // a meta line, or one dropped by type
+      else {
+        if (!log.readable && !isBlank(buf, start, end)) log.ok(); // a meta line, or one dropped by type
+        if (opts.onMeta) meta(name, lineNo, buf, start, end, opts.onMeta);
+      }
     },
     tooLong(lineNo, bytes) {
       log.malformed(lineNo, `line of ${mib(bytes)} is over the ${mib(maxLine)} limit, skipped`);
@@ -115,7 +120,10 @@ async function* readStream(name: string, input: AsyncIterable<Buffer>, opts: Rea
     const r = classifyLine(name, n, buf, 0, buf.length, opts.keepTag, p);
     if (typeof r === 'string') log.malformed(n, r, buf, 0, buf.length);
     else if (r !== null) { batch.push(r); if (!log.readable) log.ok(); }
-    else if (!log.readable && !isBlank(buf, 0, buf.length)) log.ok();
+    else {
+      if (!log.readable && !isBlank(buf, 0, buf.length)) log.ok();
+      if (opts.onMeta) meta(name, n, buf, 0, buf.length, opts.onMeta);
+    }
   };
   const decide = (p: Protocol) => {
     protocol = p;
@@ -248,6 +256,18 @@ class SourceLog {
     const looks = this.firstLooks ? ` ${JSON.stringify(this.firstLooks)}` : '';
     throw new SourceError(`${this.name}: nothing could be read: ${all}; ${where}${looks}: ${reason}`);
   }
+}
+
+/** Hand a meta line (a line classifyLine found no frame in, that is not blank) to `onMeta`, parsed: meta lines are small. */
+function meta(source: string, line: number, buf: Buffer, s: number, e: number, onMeta: NonNullable<ReadOptions['onMeta']>): void {
+  if (isBlank(buf, s, e)) return;
+  let v: any;
+  try {
+    v = JSON.parse(buf.toString('utf8', s, e));
+  } catch {
+    return;
+  }
+  if (v?.dir === 'meta' && v.rtev && typeof v.rtev === 'object') onMeta(source, line, v.rtev);
 }
 
 const isWsByte = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
