@@ -68,6 +68,16 @@ describe('runs of deltas, from the catalogue', () => {
     expect(lines(all.stdout)).toHaveLength(6);
   });
 
+  it('splits GPT-Live and Translation runs (no item to group them) where the stream pauses for over a second', async () => {
+    const d = (text: string) => ({ type: 'session.output_transcript.delta', event_id: 'e', delta: text, elapsed_ms: 0 });
+    const capture = [0, 300, 600, 2000, 2300].map((ms, i) => rec(ms, 'server', d(`w${i} `))).join('\n');
+    const r = await rtev(['cat', '--protocol', 'translation', '--time', 'rel'], { stdin: capture });
+    expect(lines(r.stdout)).toEqual([
+      '    +0.600 ↓ session.output_transcript.delta          ×3, 0.00–0.60 s: "w0 w1 w2 "',
+      '    +2.300 ↓ session.output_transcript.delta          ×2, 2.00–2.30 s: "w3 w4 "',
+    ]);
+  });
+
   it('keeps runs of different items apart, and the output never goes back in time', async () => {
     const audio = (item: string, ms: number) => ({ type: 'response.output_audio.delta', event_id: 'e', response_id: 'r', item_id: item, output_index: 0, content_index: 0, delta: b64(ms * 48) });
     const tr = (item: string, d: string) => ({ type: 'response.output_audio_transcript.delta', event_id: 'e', response_id: 'r', item_id: item, output_index: 0, content_index: 0, delta: d });

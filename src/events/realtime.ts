@@ -3,7 +3,7 @@
  * (PROTOCOL.md §2.2, §2.5, §2.6). A compile-time test keeps the server types equal to openai@6's
  * `RealtimeServerEvent['type']`.
  */
-import { A, AUDIO, AUDIO_BY_ITEM, I, N, O, S, TEXT_BY_ITEM, type Row } from './variant.js';
+import { A, APPENDS, AUDIO_BY_ITEM, I, N, O, S, TEXT_BY_ITEM, type Row } from './variant.js';
 
 // Shorthands for the field sets that many events share.
 const id = { event_id: S } as const;
@@ -69,7 +69,7 @@ export const CLIENT_EVENTS = [
   ['conversation.item.delete', 'conversation', { item_id: S }],
   ['conversation.item.retrieve', 'conversation', { item_id: S }],
   ['conversation.item.truncate', 'conversation', { item_id: S, content_index: I, audio_end_ms: I }],
-  ['input_audio_buffer.append', 'input_audio_buffer', { audio: S }, AUDIO],
+  ['input_audio_buffer.append', 'input_audio_buffer', { audio: S }, APPENDS],
   ['input_audio_buffer.clear', 'input_audio_buffer', {}],
   ['input_audio_buffer.commit', 'input_audio_buffer', {}],
   ['output_audio_buffer.clear', 'output_audio_buffer', {}],

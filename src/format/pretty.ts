@@ -49,6 +49,8 @@ interface Run {
 
 const NONE: string[] = [];
 
+const runKey = (v: Variant, client: boolean, by: string) => `${v.type}\u0000${client}\u0000${by}`;
+
 /** Runs open at once, at most: past it (deltas of endless distinct items), the open runs are printed. */
 const MAX_RUNS = 64;
 /** Text kept per run with --wide (a line is never cut then, but memory stays bounded). */
@@ -156,21 +158,23 @@ export class PrettyPrinter {
     const variant = f.tag.variant;
     const client = f.direction === 'client';
     const by = stream.by === null ? '' : f.field(stream.by) ?? '';
+    const t = f.time;
     // Most deltas continue the run of the one before: no key to build then.
     let r = this.latest;
-    if (r === null || r.variant !== variant || r.client !== client || r.by !== by) {
-      const key = `${variant.type}\u0000${client}\u0000${by}`;
-      r = this.runs.get(key) ?? null;
-      if (!r) {
-        if (this.runs.size >= MAX_RUNS) this.endRuns((out = []));
-        r = this.open(f, variant, stream, client, by);
-        this.runs.set(key, r);
-      }
+    if (r === null || r.variant !== variant || r.client !== client || r.by !== by) r = this.runs.get(runKey(variant, client, by)) ?? null;
+    // A pause ends a run that has no item to group it: the runs open so far are printed, a new one starts.
+    if (r && stream.gapMs !== null && t - r.lastTime > stream.gapMs) {
+      this.endRuns((out = []));
+      r = null;
+    }
+    if (!r) {
+      if (this.runs.size >= MAX_RUNS) this.endRuns((out = out === NONE ? [] : out));
+      r = this.open(f, variant, stream, client, by);
+      this.runs.set(runKey(variant, client, by), r);
     }
     r.count++;
     r.lastSeq = f.seq;
     r.last = this.order;
-    const t = f.time;
     if (!Number.isNaN(t)) {
       if (Number.isNaN(r.firstTime)) r.firstTime = t;
       r.lastTime = t;
