@@ -12,7 +12,8 @@ import { liveCommands } from './cli/live.js';
 import { proxyCommands } from './cli/proxy.js';
 import { readingCommands } from './cli/reading.js';
 import { reportCommands } from './cli/report.js';
-import { HELP_FOOTER, version, type Runner } from './cli/shared.js';
+import { HELP_FOOTER, tidyHelp, version, type Runner } from './cli/shared.js';
+import { escapeControls } from './format/escape.js';
 import { writeError } from './record/write-error.js';
 
 export { colorLevel } from './cli/shared.js';
@@ -23,7 +24,8 @@ export { colorLevel } from './cli/shared.js';
  */
 export function usageLine(s: string): string {
   const text = s.trim().replace(/^error: /, 'rtev: ').replace(/\n\(Did you mean (.*)\?\)$/, '; did you mean $1?').replace(/\s*\n\s*/g, ' ');
-  return `${text} (rtev --help for usage)\n`;
+  // It quotes what was typed (an unknown command or option, a bad value): escaped like everything else.
+  return `${escapeControls(text)} (rtev --help for usage)\n`;
 }
 
 function buildProgram(r: Runner): Command {
@@ -44,6 +46,7 @@ function buildProgram(r: Runner): Command {
   proxyCommands(program, r);
   reportCommands(program, r);
   catalogueCommands(program, r);
+  tidyHelp(program);
   return program;
 }
 
@@ -59,7 +62,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
     const { FilterError } = await import('./pipeline/filter.js');
     if (e instanceof FilterError) {
-      io.stderr.write(`rtev: ${e.message}\n`);
+      io.stderr.write(`rtev: ${escapeControls(e.message)}\n`);
       return 2;
     }
     throw e;
@@ -76,6 +79,7 @@ export function processIo(): Io {
     env: process.env,
     stdoutIsTTY: !!process.stdout.isTTY,
     stderrIsTTY: !!process.stderr.isTTY,
+    stdinIsTTY: !!process.stdin.isTTY,
     columns: process.stdout.isTTY ? process.stdout.columns : undefined,
     onSignal: (handler) => {
       let seen = false;
@@ -109,7 +113,7 @@ export async function run(): Promise<void> {
   process.title = command && /^[a-z]+$/.test(command) ? `rtev ${command}` : 'rtev';
   // Whatever slips through is one line, never a stack trace (RTEV_DEBUG=1 shows it).
   process.on('unhandledRejection', (e) => {
-    process.stderr.write(`rtev: internal error: ${(e as Error)?.message ?? e}\n`);
+    process.stderr.write(`rtev: internal error: ${escapeControls(String((e as Error)?.message ?? e))}\n`);
     if (process.env.RTEV_DEBUG) process.stderr.write(`${(e as Error)?.stack}\n`);
     process.exit(1);
   });
@@ -120,7 +124,7 @@ export async function run(): Promise<void> {
     if (code === 130 || code === 143) process.exit(code);
     process.exitCode = failed && failed.code !== 'EPIPE' ? 1 : code;
   } catch (e) {
-    process.stderr.write(`rtev: internal error: ${(e as Error)?.message ?? e}\n`);
+    process.stderr.write(`rtev: internal error: ${escapeControls(String((e as Error)?.message ?? e))}\n`);
     if (process.env.RTEV_DEBUG) process.stderr.write(`${(e as Error)?.stack}\n`);
     process.exitCode = 1;
   }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { cutMiddle } from '../src/format/pretty.js';
 import { fixture, rtev } from './helpers.js';
 
 const rec = (ts: string, dir: string, event: object) => JSON.stringify({ ts, dir, event });
@@ -14,7 +15,8 @@ describe('rtev cat', () => {
     expect(r.stderr).toBe('');
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(46);
-    const line = (type: string) => lines.find((l) => l.startsWith(`↓ ${type} `) || l === `↓ ${type}`)!;
+    // Type names longer than the column (40) are cut in their middle.
+    const line = (type: string) => lines.find((l) => l.startsWith(`↓ ${cutMiddle(type, 40)} `) || l === `↓ ${type}`)!;
     // session, conversation, transcription, input/output buffers, response, text, audio, transcript,
     // function calls, mcp, rate limits, error: each shows what matters for it.
     expect(line('session.created')).toMatch(/gpt-realtime-2025-08-28 voice=marin in=pcm out=pcm turn=server_vad/);
@@ -32,7 +34,8 @@ describe('rtev cat', () => {
     expect(line('response.mcp_call_arguments.done')).toMatch(/\{"q":"docs"\}$/);
     expect(line('rate_limits.updated')).toMatch(/requests 999\/1000 \(reset 60\.0 s\) · tokens 49950\/50000 \(reset 60\.0 s\)$/);
     // The error names the client event that caused it, which this capture lacks.
-    expect(line('error')).toMatch(/invalid_request_error invalid_event: The 'type' field is missing\. ↩ client event event_567 \(not in the capture\)$/);
+    // Key facts first: the code and the cause before the message, which a narrow line may cut.
+    expect(line('error')).toMatch(/invalid_request_error invalid_event ↩ client event event_567 \(not in the capture\): The 'type' field is missing\.$/);
     expect(r.stdout).not.toMatch(/\x1b\[/);
   });
 
@@ -77,7 +80,7 @@ describe('rtev cat', () => {
     const r = await rtev(['cat'], { stdin: lines });
     expect(r.stdout.split('\n').filter(Boolean)).toEqual([
       '12:00:00.100 ↓ response.output_audio_transcript.delta   resp_1 item_a "hi"',
-      '12:00:00.000 ↓ response.output_audio.delta              resp_1 item_a ×3, 0.50 s audio, 24.0 KB',
+      '12:00:00.300 ↓ response.output_audio.delta              resp_1 item_a ×3, 0.50 s audio, 24.0 KB (0.00–0.30 s)',
       '12:00:00.400 ↓ response.output_audio.done               resp_1 item_a',
       '12:00:00.500 ↓ response.output_audio.delta              resp_1 item_b 1.00 s audio, 48.0 KB',
     ]);

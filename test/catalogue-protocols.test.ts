@@ -25,7 +25,7 @@ type KindType<K> = K extends 'string' ? string : K extends 'integer' | 'number' 
  * For every row of a table, the fields the catalogue requires that the SDK type does not (or types otherwise):
  * `never` when the catalogue is no stricter than openai-node 7 (PROTOCOL.md §9: tolerate, never invent).
  */
-type Stricter<Rows extends readonly (readonly [string, string, object])[], Union extends { type: string }> = {
+type Stricter<Rows extends readonly (readonly [string, string, object, ...unknown[]])[], Union extends { type: string }> = {
   [R in Rows[number] as R[0]]: {
     [F in keyof R[2]]: F extends RequiredKeys<Extract<Union, { type: R[0] }>>
       ? (Extract<Union, { type: R[0] }>[F & keyof Extract<Union, { type: R[0] }>] extends KindType<R[2][F]> ? never : F)

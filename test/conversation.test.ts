@@ -157,7 +157,7 @@ describe('rtev check', () => {
     writeFileSync(p, gen('--turns', '60', '--client', '--seed', '4'));
     const r = await rtev(['check', p]);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe('rtev check: 0 errors, 0 warnings\n');
+    expect(r.stderr).toBe('rtev check: 0 protocol errors, 0 warnings\n');
     expect(r.code).toBe(0);
     expect((await rtev(['check', real])).code).toBe(0);
   });
@@ -231,7 +231,7 @@ describe('rtev check', () => {
     const found = r.stdout.trim().split('\n').map((l) => JSON.parse(l)).map((x) => [x.line - 1, x.rule]);
     const sort = (a: [number, string][]) => [...a].sort((x, y) => x[0] - y[0] || x[1].localeCompare(y[1]));
     expect(sort(found as [number, string][])).toEqual(sort(expected));
-    expect(r.stderr).toMatch(/^rtev check: 8 errors, 3 warnings \(/);
+    expect(r.stderr).toMatch(/^rtev check: 8 protocol errors, 3 warnings \(/);
     const plain = await rtev(['check', p]);
     expect(plain.stdout).toContain(`${p}:${expected[0]![0] + 1}: unknown-type: unknown type "response.audio_buffer.speech_started"; did you mean "input_audio_buffer.speech_started"?`);
     expect(plain.stdout).toMatch(/: never-done: warning: resp_never was created but never done/);
@@ -256,7 +256,7 @@ describe('rtev check on a capture that starts mid-session', () => {
     expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l)).map((x) => [x.line, x.rule, x.severity])).toEqual([
       [1, 'joined-late', 'warning'], [5, 'joined-late', 'warning'],
     ]);
-    expect(r.stderr).toBe('rtev check: 0 errors, 2 warnings (joined-late 2)\n');
+    expect(r.stderr).toBe('rtev check: 0 protocol errors, 2 warnings (joined-late 2)\n');
   });
 
   it('still calls a response.done without its response.created an error once the session was seen to start', async () => {

@@ -12,11 +12,19 @@ export const fixture = (name: string) => join(ROOT, 'test', 'fixtures', name);
 export const tmp = () => mkdtempSync(join(tmpdir(), 'rtev-test-'));
 
 export interface Result { code: number; stdout: string; stderr: string }
+/** A result with the bytes as written, for tests about what reaches a terminal (a lone 0x9B is lost in decoding). */
+export interface RawResult extends Result { out: Buffer; err: Buffer }
 
-interface RunOptions { stdin?: string | Buffer; env?: Record<string, string>; tty?: boolean; columns?: number }
+interface RunOptions {
+  stdin?: string | Buffer; env?: Record<string, string>; tty?: boolean; columns?: number;
+  /** stdin is a terminal (nothing piped). */
+  stdinTty?: boolean;
+  /** Receives the handler a command registers for Ctrl-C / SIGTERM, so that a test can stop it. */
+  onSignal?: (handler: (signal: 'SIGINT' | 'SIGTERM') => void) => void;
+}
 
 /** Run the CLI in-process, with captured streams and a fixed environment (no colour unless asked). */
-export async function rtev(args: string[], o: RunOptions = {}): Promise<Result> {
+export async function rtev(args: string[], o: RunOptions = {}): Promise<RawResult> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const stdin = new PassThrough();
@@ -26,9 +34,10 @@ export async function rtev(args: string[], o: RunOptions = {}): Promise<Result> 
   stderr.on('data', (c) => err.push(c));
   stdin.end(o.stdin ?? '');
   const code = await main(args, {
-    stdout, stderr, stdin, env: o.env ?? {}, stdoutIsTTY: !!o.tty, stderrIsTTY: false, columns: o.columns,
+    stdout, stderr, stdin, env: o.env ?? {}, stdoutIsTTY: !!o.tty, stderrIsTTY: false, stdinIsTTY: !!o.stdinTty, columns: o.columns, onSignal: o.onSignal,
   });
-  return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+  const bytes = { out: Buffer.concat(out), err: Buffer.concat(err) };
+  return { code, stdout: bytes.out.toString('utf8'), stderr: bytes.err.toString('utf8'), ...bytes };
 }
 
 /** Run `node bin/rtev` as a subprocess (the real CLI), optionally through a shell pipeline suffix. */

@@ -257,7 +257,8 @@ describe('tail while stdout is stuck', () => {
     });
     const dir = tmp();
     const file = join(dir, 'stuck.jsonl');
-    const p = background(['tail', srv.url, '--record', file], { stuck: true });
+    // --all: every delta a line (a run of one item's deltas would otherwise be one line).
+    const p = background(['tail', srv.url, '--record', file, '--all'], { stuck: true });
     let peak = 0;
     await until(() => {
       peak = Math.max(peak, rss(p.child.pid!));
@@ -286,7 +287,7 @@ describe('tail while stdout is stuck', () => {
     });
     const dir = tmp();
     const file = join(dir, 'slow.jsonl');
-    const p = background(['tail', srv.url, '--record', file, '--wide'], { stuck: true });
+    const p = background(['tail', srv.url, '--record', file, '--wide', '--all'], { stuck: true });
     // Read 64 KiB every 20 ms: about 3 MB/s, far slower than the server sends.
     let shown = 0;
     const timer = setInterval(() => { const c = p.child.stdout.read(65536); if (c) shown += c.length; }, 20);
@@ -309,7 +310,7 @@ describe('tail while stdout is stuck', () => {
     });
     const dir = tmp();
     const file = join(dir, 'head.jsonl');
-    const r = await rtevProcess(['tail', srv.url, '--record', file], { env: { OPENAI_API_KEY: KEY }, shell: '| head -3' });
+    const r = await rtevProcess(['tail', srv.url, '--record', file, '--all'], { env: { OPENAI_API_KEY: KEY }, shell: '| head -3' });
     expect(r.code).toBe(0);
     expect(r.stdout.trimEnd().split('\n')).toHaveLength(3);
     expect(JSON.parse(lines(file).at(-1)!)).toMatchObject({ dir: 'meta', rtev: { end: 'stdout', message: 'the reader of stdout went away' } });

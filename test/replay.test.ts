@@ -164,7 +164,7 @@ describe('rtev demo', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/^rtev: demo: replaying .*sample\.jsonl at ws:\/\/127\.0\.0\.1:\d+/);
     expect(r.stdout.match(/↓ response\.done /g)).toHaveLength(8);
-    expect(r.stdout).toMatch(/↓ response\.output_audio\.delta +resp_\S+ item_\S+ ×\d+, [\d.]+ s audio/);
+    expect(r.stdout).toMatch(/↓ response\.output_audio\.delta +resp_\S+ item_\S+ ×\d+, [\d.]+ s audio, [\d.]+ KB \([\d.]+–[\d.]+ s\)/);
   });
 });
 

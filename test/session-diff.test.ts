@@ -194,12 +194,12 @@ describe('transcript and cat read the model', () => {
 
   it('cat shows the client event behind an error, the change a session.update asks, and colours outcomes', async () => {
     const r = await rtev(['cat', '--time', 'none', diag]);
-    expect(r.stdout).toContain(`↓ error                                    invalid_request_error invalid_value: Invalid value: 'nope'. (param session.audio.output.voice) ↩ #79 session.update`);
+    expect(r.stdout).toContain(`↓ error                                    invalid_request_error invalid_value (param session.audio.output.voice) ↩ #79 session.update: Invalid value: 'nope'.`);
     expect(r.stdout).toContain('↑ session.update                           asks audio.output.voice="nope"');
     expect(r.stdout).toContain('↑ session.update                           asks instructions="Be brief."');
     expect(r.stdout).toContain('↓ session.updated                          applied instructions="Be brief."');
     // The cause is found even when a filter hides the client event.
-    expect((await rtev(['cat', '--time', 'none', '--type', 'error', diag])).stdout).toMatch(/↩ #79 session\.update\n$/);
+    expect((await rtev(['cat', '--time', 'none', '--type', 'error', diag])).stdout).toMatch(/↩ #79 session\.update: Invalid value: 'nope'\.\n$/);
     const colour = (await rtev(['cat', '--color', '--time', 'none', '--type', 'response.done', diag])).stdout.split('\n');
     expect(colour.find((l) => l.includes('resp_6'))).toMatch(/\x1b\[31mfailed rate_limit_exceeded/);
     expect(colour.find((l) => l.includes('resp_4'))).toMatch(/\x1b\[33mcancelled \(turn_detected\)/);

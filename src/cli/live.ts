@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import {
-  act, bundledSample, collect, count, exclusiveFlags, HELP_FOOTER, makeCtx, port, tailSourceClash, version, withColorOptions,
+  act, bundledSample, collect, count, exclusiveFlags, makeCtx, port, tailSourceClash, version, withColorOptions,
   withDisplayOptions, withFilterOptions, withReadFlags, type Runner,
 } from './shared.js';
 
@@ -31,7 +31,7 @@ export function liveCommands(program: Command, r: Runner): void {
     .description('watch a live session (ws://, wss://, openai, live, translate) while recording it; or the last events of a file')
     .argument('[source]', 'wss://… or ws://… URL, openai (the default: the Realtime API), live (GPT-Live), translate (Realtime Translation), or a capture file')))))
     .option('--record <file>', 'record to this file (default recordings/<UTC time>_<host>.jsonl)')
-    .option('--no-record', 'do not record')
+    .option('--no-record', 'only show the session, record nothing')
     .option('--exit-after <pattern>', 'end (exit 0) after the first event of this type')
     .option('--timeout <seconds>', 'end after this long: exit 0, or with --exit-after exit 1 if nothing matched by then', count)
     .option('--send <event>', 'once the session is up, send client events: JSON, or a file of JSONL or a JSON array (repeatable); live: a session.start first replaces the one rtev builds', collect)
@@ -40,8 +40,7 @@ export function liveCommands(program: Command, r: Runner): void {
     .addOption(new Option('--audio-speed <speed>', 'how fast to stream --audio').choices(['real', 'max']).default('real'))
     .option('-n, --lines <n>', 'a file: print its last N events', count, 10)
     .option('-f, --follow', 'a file: keep printing events as they are appended')
-    .option('--json', 'tagged JSON lines, as cat --json')
-    .addHelpText('after', HELP_FOOTER)
+    .option('--json', 'write tagged JSON lines, as cat --json does')
     .action(async (source: string | undefined, opts) => {
       tailSourceClash(tail, isLive(source));
       const ctx = await makeCtx(r.io, opts.color);
@@ -53,7 +52,7 @@ export function liveCommands(program: Command, r: Runner): void {
           items = planOutgoing(outgoingOrder(r.argv));
         } catch (e) {
           if (!(e instanceof SendError)) throw e;
-          r.io.stderr.write(`rtev: ${e.message}\n`);
+          r.io.stderr.write(`rtev: ${(await import('../format/escape.js')).escapeControls(e.message)}\n`);
           r.code = 2;
           return;
         }
@@ -68,8 +67,7 @@ export function liveCommands(program: Command, r: Runner): void {
   withConnectOptions(program.command('record')
     .description('record a live session (or bare events from stdin: -) without printing it')
     .argument('[source]', 'wss://… or ws://… URL, openai (the default), live, translate, or - for stdin'))
-    .option('-o, --output <file>', 'the recording (default recordings/<UTC time>_<host>.jsonl)')
-    .addHelpText('after', HELP_FOOTER)
+    .option('-o, --output <file>', 'the file to record to (default recordings/<UTC time>_<host>.jsonl)')
     .action(async (source: string | undefined, opts) => {
       const ctx = await makeCtx(r.io, false);
       const live = await import('../commands/live.js');
@@ -88,12 +86,13 @@ export function liveCommands(program: Command, r: Runner): void {
     .option('--loop', 'start again from the beginning after the last frame')
     .option('--close', 'close with 1000 after the last frame (by default the connection stays open)')
     .option('--wide', 'never cut long values of client frames'))
-    .addHelpText('after', HELP_FOOTER)
     .action(act(r, async (ctx, source: string, opts) => (await import('../commands/replay.js')).runReplay(source, opts, ctx)));
 
   withColorOptions(program.command('demo')
-    .description('replay a recording on a free local port and watch it live (the bundled sample by default; no API key)')
-    .argument('[file]', 'a recording', bundledSample())
-    .option('--speed <x>', 'replay speed', '4'))
-    .action(act(r, async (ctx, file: string, opts) => (await import('../commands/demo.js')).runDemo(file, { speed: opts.speed, version: version() }, ctx)));
+    .description('replay a recording on a free local port and watch it live, both directions, then its stats headline (no API key)')
+    // No default in the help: it would show the path rtev was installed at.
+    .argument('[file]', 'a recording (default: the bundled sample, recordings/sample.jsonl)')
+    .option('--speed <x>', 'how fast to replay: a factor (4 = four times as fast) or max', '4'))
+    .action(act(r, async (ctx, file: string | undefined, opts) =>
+      (await import('../commands/demo.js')).runDemo(file ?? bundledSample(), { speed: opts.speed, version: version() }, ctx)));
 }

@@ -1,6 +1,6 @@
 /** The proxy between a user's own app and its realtime server: rtev proxy. */
 import type { Command } from 'commander';
-import { act, collect, HELP_FOOTER, port, version, withColorOptions, withDisplayOptions, withFilterOptions, type Runner } from './shared.js';
+import { act, collect, port, version, withColorOptions, withDisplayOptions, withFilterOptions, type Runner } from './shared.js';
 
 const PROXY_HELP = `
 Point the app's base URL at the proxy (OPENAI_BASE_URL=http://127.0.0.1:8787/v1): a connection to
@@ -18,13 +18,13 @@ export function proxyCommands(program: Command, r: Runner): void {
     .option('--host <host>', 'the address to listen on', '127.0.0.1')
     .option('--port <port>', 'the port (0 picks a free one)', port, 8787)
     .option('--dir <folder>', 'where recordings go (recordings/ is created when needed; another folder must exist)', 'recordings')
-    .option('--no-record', 'do not record')
+    .option('--no-record', 'forward and show, but write no recordings')
     .option('--force', 'overwrite recording files that exist')
     .option('--header <header>', 'a header for the upstream, "Name: value" (repeatable), sent when the app does not send it', collect)
     .option('--quiet', 'no frames: one line per connection opened and closed')
-    .option('--json', 'tagged JSON lines, as cat --json, with "conn": the connection');
+    .option('--json', 'write tagged JSON lines, as cat --json does, with "conn": the connection');
   withColorOptions(withDisplayOptions(withFilterOptions(cmd, '--direction <dir>')))
-    .addHelpText('after', PROXY_HELP + HELP_FOOTER)
+    .addHelpText('after', PROXY_HELP)
     .action(act(r, async (ctx, upstream: string | undefined, opts) =>
       (await import('../commands/proxy.js')).runProxy(upstream, { ...opts, version: version() }, ctx)));
 }

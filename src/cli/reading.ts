@@ -1,33 +1,51 @@
-/** The commands that read captures: cat, filter, stats, transcript, audio, check. */
+/** The commands that read captures: cat, filter, show, stats, transcript, audio, check. */
 import { Option, type Command } from 'commander';
 import { RULES } from '../pipeline/check.js';
 import { audioClash, DEFAULT_MAX_MB, megabytes, WAV_MAX_MB } from './audio-options.js';
-import { act, count, readingCommand, withDisplayOptions, type Runner } from './shared.js';
+import { act, count, givenFlag, makeCtx, readingCommand, withDisplayOptions, withReadFlags, type Runner } from './shared.js';
 
 export function readingCommands(program: Command, r: Runner): void {
   withDisplayOptions(readingCommand(program, 'cat', 'pretty-print captures, one line per event'))
-    .option('--json', 'one tagged JSON line per event: {seq, ts, dir, protocol, variant, family, [alias], event}')
-    .addOption(new Option('--raw', 'the input lines, unchanged').conflicts('json'))
+    .option('--json', 'write one tagged JSON line per event: {seq, ts, dir, protocol, variant, family, [alias], event}')
+    .addOption(new Option('--raw', 'write the input lines unchanged, byte for byte').conflicts('json'))
     .action(act(r, async (ctx, sources: string[], opts) => (await import('../commands/cat.js')).runCat(sources, opts, ctx)));
 
-  withDisplayOptions(readingCommand(program, 'filter', 'select events; writes the selected input lines unchanged'))
+  const filter = withDisplayOptions(readingCommand(program, 'filter', 'select events; writes the selected input lines unchanged'))
     .option('-n, --limit <n>', 'stop after N selected events', count)
     .addOption(new Option('--count', 'print only the number of selected events').conflicts(['pretty', 'json']))
     .addOption(new Option('--pretty', "print in cat's format instead of the raw lines (then --time, --all, --wide apply)").conflicts('json'))
-    .option('--json', 'tagged JSON lines, as cat --json')
+    .option('--json', 'write tagged JSON lines, as cat --json does');
+  // The display options shape cat's format only: without --pretty they would do nothing, silently.
+  filter.hook('preAction', () => {
+    if (filter.getOptionValue('pretty')) return;
+    const flag = givenFlag(filter, ['time', 'all', 'wide']);
+    if (flag) filter.error(`error: option '${flag}' applies to --pretty output only: without it, filter writes the selected lines unchanged`, { code: 'rtev.uselessOption', exitCode: 2 });
+  });
+  filter
     .action(act(r, async (ctx, sources: string[], opts) => (await import('../commands/filter.js')).runFilter(sources, opts, ctx)));
 
+  withReadFlags(program.command('show')
+    .description('print frames by number as indented JSON, base64 audio summed up: rtev show capture.jsonl 12, or 12-14')
+    .argument('<source>', 'a capture (any format rtev reads), or - for stdin')
+    .argument('<frames>', 'N, N-M or a list (3,7,10-12): the numbers cat --json gives (seq), and cat shows for untimed frames'))
+    .option('--full', 'keep base64 audio and binary payloads whole instead of <N bytes, T s of audio>')
+    .action(async (source: string, frames: string, opts) => {
+      const ctx = await makeCtx(r.io, opts.color, 'show');
+      const code = await (await import('../commands/show.js')).runShow(source, frames, opts, ctx);
+      r.code = ctx.out.error ? 1 : code;
+    });
+
   readingCommand(program, 'stats', 'summarise captures: responses, turns, latency, cost and errors first, then counts, tokens, audio')
-    .option('--json', 'one JSON object with the documented keys')
-    .option('--by-file', 'a summary for each source, then the combined one')
+    .option('--json', 'write one JSON object, with the keys the README documents')
+    .option('--by-file', 'print a summary for each source, then the combined one')
     .option('--prices <file>', 'a JSON file of prices (USD per million tokens) that adds or overrides models')
     .option('--slow <ms>', 'the slow-turn threshold: first audio later than this (default 1500)', count)
     .action(act(r, async (ctx, sources: string[], opts) => (await import('../commands/stats.js')).runStats(sources, opts, ctx)));
 
   readingCommand(program, 'transcript', 'the conversation as text: who said what, tool calls, interruptions, failures')
-    .addOption(new Option('--markdown', 'Markdown').conflicts('json'))
-    .option('--json', 'a JSON array of turns')
-    .option('--all', 'also the out-of-band responses (conversation: "none"), labelled, never as a reply')
+    .addOption(new Option('--markdown', 'write Markdown: a heading per turn, who spoke in bold, tool calls as code, unheard words struck through').conflicts('json'))
+    .option('--json', 'write a JSON array of turns (the README documents its keys)')
+    .option('--all', 'also show the out-of-band responses (conversation: "none"), labelled, never as a reply')
     .action(act(r, async (ctx, sources: string[], opts) => (await import('../commands/transcript.js')).runTranscript(sources, opts, ctx)));
 
   const audio = readingCommand(program, 'audio', 'rebuild the audio as WAV files: one per response, --join one for the session, --stereo the conversation')
@@ -45,7 +63,7 @@ export function readingCommands(program: Command, r: Runner): void {
   });
 
   readingCommand(program, 'check', 'protocol conformance: unknown types, required fields, order, deltas vs done, duplicate ids')
-    .option('--json', 'one JSON object per finding: {file, line, rule, severity, message}')
+    .option('--json', 'write one JSON object per finding: {file, line, rule, severity, message}')
     .addHelpText('after', `
 Rules (severity):
 ${Object.entries(RULES).map(([id, rule]) => `  ${id.padEnd(22)} ${rule.severity.padEnd(8)} ${rule.about}`).join('\n')}

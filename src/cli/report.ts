@@ -1,6 +1,6 @@
 /** rtev report: one self-contained HTML page per call. */
 import { InvalidArgumentError, type Command } from 'commander';
-import { act, count, version, withReadFlags, HELP_FOOTER, type Runner } from './shared.js';
+import { act, count, version, withReadFlags, type Runner } from './shared.js';
 
 function megabytes(v: string): number {
   if (!/^\d+(\.\d+)?$/.test(v)) throw new InvalidArgumentError('expected a number of megabytes, like 50 or 0.5');
@@ -19,8 +19,7 @@ export function reportCommands(program: Command, r: Runner): void {
     .option('--prices <file>', 'a JSON file of prices (USD per million tokens) that adds or overrides models')
     .addHelpText('after', `
 The page makes no network request of any kind: open it from disk, attach it to a
-ticket. Every string from the capture is shown as text, never run as markup.
-${HELP_FOOTER}`)
+ticket. Every string from the capture is shown as text, never run as markup.`)
     .action(act(r, async (ctx, sources: string[], opts) =>
       (await import('../commands/report.js')).runReport(sources, { ...opts, output: opts.output, generator: `rtev ${version()}` }, ctx)));
 }

@@ -83,7 +83,7 @@ export const collect = (v: string, prev: string[] | undefined) => [...(prev ?? [
  * direction `--direction`, as its `--dir` names the recordings' folder.
  */
 export function withFilterOptions(cmd: Command, dirFlag = '--dir <dir>'): Command {
-  return cmd
+  return group(cmd, FILTER_GROUP, (c) => c
     .option('--type <pattern>', 'keep these types: wire type, beta alias, variant name or glob; OUTER/INNER for the event nested in GPT-Live\'s response.event (response.event/response.completed) (repeatable, comma-separated)', collect)
     .option('--exclude <pattern>', 'drop these types (same patterns as --type)', collect)
     .option('--family <name>', 'keep these families (repeatable, comma-separated)', collect)
@@ -92,45 +92,71 @@ export function withFilterOptions(cmd: Command, dirFlag = '--dir <dir>'): Comman
     .option('--item <id>', 'keep events that name this item id')
     .option('--unknown', 'keep only types the catalogue does not know')
     .option('--errors', 'keep only errors: error events, failed transcriptions and MCP calls, failed responses')
-    .option('--since <time>', 'keep events from this ISO time, or this offset from the first event (90s, 2m)')
-    .option('--until <time>', 'keep events up to this ISO time or offset');
+    .option('--since <time>', 'keep events from this ISO time, offset from the first event (90s, 7m32s) or clock time (07:32)')
+    .option('--until <time>', 'keep events up to this ISO time, offset or clock time'));
 }
 
 /** --color / --no-color, for every command that prints. */
 export function withColorOptions(cmd: Command): Command {
-  return cmd
+  return group(cmd, COMMON_GROUP, (c) => c
     .option('--color', 'colour even when stdout is not a terminal')
-    .option('--no-color', 'never colour');
+    .option('--no-color', 'never colour, even on a terminal'));
 }
 
 export function withReadFlags(cmd: Command): Command {
-  return withColorOptions(cmd.option('--strict', 'exit 1 if any line is malformed')
+  return withColorOptions(group(cmd, COMMON_GROUP, (c) => c.option('--strict', 'exit 1 if any line is malformed')
     .addOption(new Option('--protocol <name>', 'read every source as this protocol (default: decided by the endpoint or the first frames)')
-      .choices(['realtime', 'translation', 'live'])));
+      .choices(['realtime', 'translation', 'live']))));
 }
 
-/** A command that reads captures: SOURCE…, --strict, colour, the filter options, and the footer. */
+/** Help headings of the option groups every reading command shares; a command's own options come first. */
+export const FILTER_GROUP = 'Filter options:';
+export const COMMON_GROUP = 'Input and colour options:';
+
+/** Add options under a help heading, then go back to the command's own. */
+function group(cmd: Command, heading: string, add: (c: Command) => Command): Command {
+  const before = cmd.optionsGroup();
+  add(cmd.optionsGroup(heading));
+  return cmd.optionsGroup(before);
+}
+
+/**
+ * The last touch to every command's help, once all are defined: its own options first, then the shared groups;
+ * an option that must be given says so.
+ */
+export function tidyHelp(program: Command): void {
+  const rank = (o: Option) => (o.helpGroupHeading === FILTER_GROUP ? 1 : o.helpGroupHeading === COMMON_GROUP ? 2 : 0);
+  for (const cmd of program.commands) {
+    (cmd.options as Option[]).sort((a, b) => rank(a) - rank(b)); // stable: each group keeps its order
+    for (const o of cmd.options) if (o.mandatory && !o.description.endsWith('(required)')) o.description += ' (required)';
+  }
+}
+
+/** A command that reads captures: SOURCE…, --strict, colour, and the filter options. */
 export function readingCommand(program: Command, name: string, description: string): Command {
   const cmd = program.command(name).description(description)
     .argument('[source...]', 'capture files (JSONL, recording, JSON array, HAR, gzip); - or nothing for stdin');
-  return withFilterOptions(withReadFlags(cmd)).addHelpText('after', HELP_FOOTER);
+  return withFilterOptions(withReadFlags(cmd));
 }
 
 /** How frames are shown by cat, filter --pretty and tail. */
 export function withDisplayOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--time <mode>', 'time column').choices(['abs', 'rel', 'delta', 'none']).default('abs'))
-    .option('--all', 'print every audio delta instead of collapsing runs')
-    .option('--wide', 'never cut long values to the terminal width');
+    .addOption(new Option('--time <mode>', 'the time column: abs (UTC clock), rel (seconds from the first event), delta (from the line before), none')
+      .choices(['abs', 'rel', 'delta', 'none']).default('abs'))
+    .option('--all', 'a line for every delta, instead of one line per run of audio or text deltas')
+    .option('--wide', 'never cut long values, ids or type names to the terminal width');
 }
 
-export async function makeCtx(io: Io, colorFlag: boolean | undefined): Promise<Ctx> {
-  const [{ makePalette }, { Output }] = await Promise.all([import('../format/palette.js'), import('../format/output.js')]);
+export async function makeCtx(io: Io, colorFlag: boolean | undefined, command?: string): Promise<Ctx> {
+  const [{ loadPalette }, { Output }, { escapeLines }] = await Promise.all([import('../format/palette.js'), import('../format/output.js'), import('../format/escape.js')]);
   return {
     io,
-    palette: makePalette(colorLevel(colorFlag, io.env, io.stdoutIsTTY)),
+    palette: await loadPalette(colorLevel(colorFlag, io.env, io.stdoutIsTTY)),
     out: new Output(io.stdout),
-    say: (text) => io.stderr.write(text + '\n'),
+    // Whatever a message quotes (a file name, a server's reason, a JSON.parse snippet) never reaches stderr raw.
+    say: (text) => io.stderr.write(escapeLines(text) + '\n'),
+    command,
   };
 }
 
@@ -179,8 +205,8 @@ export function tailSourceClash(cmd: Command, live: boolean): void {
  * now, and keep its exit code. Commander passes the positional argument, then the options.
  */
 export function act<A>(r: Runner, run: (ctx: Ctx, arg: A, opts: any) => Promise<number>) {
-  return async (arg: A, opts: { color?: boolean }) => {
-    const ctx = await makeCtx(r.io, opts.color);
+  return async (arg: A, opts: { color?: boolean }, cmd: Command) => {
+    const ctx = await makeCtx(r.io, opts.color, cmd.name());
     const code = await run(ctx, arg, opts);
     // A write to stdout that failed (a full disk) is a failure, whatever the command thought.
     r.code = ctx.out.error ? 1 : code;

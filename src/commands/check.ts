@@ -22,8 +22,9 @@ export async function runCheck(sources: string[], o: FilterSpec & { json?: boole
   const warnings = Object.entries(checker.counts).filter(([r]) => RULES[r as keyof typeof RULES].severity === 'warning').reduce((n, [, c]) => n + c!, 0);
   const per = Object.entries(checker.counts).map(([r, c]) => `${r} ${c}`).join(', ');
   const shown = findings.length < errors + warnings ? ` (${errors + warnings - findings.length} beyond the first 1000 of a rule not listed)` : '';
-  ctx.say(`rtev check: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}${per ? ` (${per})` : ''}${shown}`);
+  // The findings first (stdout), then the summary (stderr): on a terminal the summary is the last line.
   await ctx.out.flush();
+  ctx.say(`rtev check: ${errors} protocol error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}${per ? ` (${per})` : ''}${shown}`);
   if (run.code !== EXIT.ok) return run.code;
   return errors > 0 ? EXIT.failure : EXIT.ok;
 }

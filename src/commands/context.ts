@@ -9,6 +9,8 @@ export interface Io {
   env: NodeJS.ProcessEnv;
   stdoutIsTTY: boolean;
   stderrIsTTY: boolean;
+  /** stdin is a terminal: nothing is piped in (a reading command with no SOURCE says it waits for input). */
+  stdinIsTTY?: boolean;
   /** The terminal's width, when stdout is one. */
   columns: number | undefined;
   /** Register what to do on Ctrl-C / SIGTERM (live commands flush and end cleanly). */
@@ -21,6 +23,8 @@ export interface Ctx {
   out: Output;
   /** Write one line (or more) of talk to stderr. */
   say(text: string): void;
+  /** The command running (`cat`), for messages that suggest a command line. */
+  command?: string;
 }
 
 /** Exit codes, as documented in `--help`. */

@@ -37,6 +37,10 @@ export async function visitFrames(
   afterBatch?: () => Promise<void>,
 ): Promise<ReadRun> {
   for (const w of filterWarnings(flags)) ctx.say(escapeControls(`rtev: warning: ${w}`));
+  // Nothing piped in and no SOURCE: say what rtev waits for, or it looks hung.
+  if (ctx.io.stdinIsTTY && (sources.length === 0 || sources.includes('-'))) {
+    ctx.say(`rtev: reading events from standard input (paste JSON lines, end with Ctrl-D); to read a capture, give its path: rtev ${ctx.command ?? 'cat'} recordings/sample.jsonl`);
+  }
   const report = new MalformedReport((line) => ctx.say(line));
   let code: number = EXIT.ok;
   // A source that cannot be read is named and makes the exit code 1; the other sources are still read.

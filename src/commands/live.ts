@@ -12,6 +12,7 @@ import { lineWidth } from './cat.js';
 import { EXIT, type Ctx } from './context.js';
 import { LiveDisplay } from '../format/live-display.js';
 import { bytes, seconds } from '../format/summary.js';
+import { escapeControls } from '../format/escape.js';
 import type { Frame } from '../events/frame.js';
 import { parseAudioFormat, PCM16, sessionFormats, type AudioFormat } from '../pipeline/audio-format.js';
 import type { Protocol } from '../events/catalogue.js';
@@ -62,6 +63,8 @@ type Stop = 'match' | 'timeout' | 'record-failed' | 'stdout' | NodeJS.Signals;
 /** The frames of one live run, shown (tail) and recorded, with secrets scrubbed and --exit-after watched. */
 class Session {
   seq = 0;
+  /** Frames received from the server. */
+  received = 0;
   matched = false;
   readonly started = Date.now();
   private statusTimer: NodeJS.Timeout | null = null;
@@ -91,6 +94,7 @@ class Session {
   frame(data: Buffer, isBinary: boolean, dir: 'server' | 'client'): void {
     // Secrets in any form, text or binary (before base64), never reach the recording or the screen.
     if (this.scrubber) data = this.scrubber.bytes(data);
+    if (dir === 'server') this.received++;
     const line = recordingLine(new Date().toISOString(), dir, data, isBinary);
     this.recorder?.frame(line);
     const source = this.ep?.shown ?? 'stdin';
@@ -106,7 +110,10 @@ class Session {
     }
     f.seq = this.seq;
     // After --exit-after matched, frames still in flight are recorded but not shown.
-    if (this.display && !this.matched && this.keep(f)) this.show(f);
+    if (this.display && !this.matched) {
+      if (this.keep(f)) this.show(f);
+      else this.display.observe(f);
+    }
     if (!this.sawSession && dir === 'server' && this.trigger.type !== null && f.tag.variant.type === this.trigger.type) {
       this.sawSession = true;
       this.trigger.then(f);
@@ -140,7 +147,7 @@ class Session {
     if (!this.ctx.io.stderrIsTTY || !this.recorder) return;
     const r = this.recorder;
     this.statusTimer = setInterval(() => {
-      this.ctx.io.stderr.write(`\r\x1b[Krecording ${r.path}: ${r.frames} events, ${bytes(r.bytes)}, ${seconds((Date.now() - this.started) / 1000)}`);
+      this.ctx.io.stderr.write(`\r\x1b[Krecording ${escapeControls(r.path)}: ${r.frames} events, ${bytes(r.bytes)}, ${seconds((Date.now() - this.started) / 1000)}`);
     }, 250);
   }
 
@@ -249,7 +256,7 @@ export async function runLive(source: string | undefined, o: LiveOptions, ctx: C
     let closedNow = false;
     void c.done.then(() => { closedNow = true; });
     const input = created ? sessionInput(created) : { input: PCM16, serverVad: true };
-    sendAll(plan.rest, { send, closed: () => closedNow || stop !== null }, input, outbox.audioSpeed, plan.audio)
+    sendAll(plan.rest, { send, closed: () => closedNow || stop !== null, received: () => session.received }, input, outbox.audioSpeed, plan.audio)
       .catch((e) => ctx.say(`rtev: sending failed: ${(e as Error).message}`));
   };
   const session = new Session(ctx, ep, recorder, display, keep, exitAfter, () => end('match'), protocol, { type: plan.after, then: startSending });

@@ -1,4 +1,5 @@
 import { frameWriter } from '../format/frame-writer.js';
+import { LiveDisplay } from '../format/live-display.js';
 import { classifyLine } from '../pipeline/classify.js';
 import { recordingLine } from '../record/line.js';
 import { startReplay, type Replay } from '../replay/server.js';
@@ -12,6 +13,7 @@ export interface ReplayCliOptions {
   speed: string;
   rate?: string;
   interactive?: boolean;
+  lockstep?: boolean;
   loop?: boolean;
   close?: boolean;
   wide?: boolean;
@@ -34,10 +36,12 @@ export async function serveReplay(source: string, o: ReplayCliOptions, ctx: Ctx,
   const w = frameWriter(ctx.out, {
     format: 'pretty', palette: ctx.palette, time: 'abs', wide: !!o.wide, width: lineWidth(ctx, o.wide), all: false, tty: ctx.io.stdoutIsTTY,
   });
+  // What clients send, shown as tail shows a session: runs of appends collapse (in place on a terminal).
+  const display = new LiveDisplay(w, ctx.out, ctx.io.stdout, ctx.io.stdoutIsTTY, ctx.say);
   let n = 0;
   try {
     const replay = await startReplay({
-      source, host: o.host, port: o.port, speed, rate, interactive: !!o.interactive, loop: !!o.loop, close: !!o.close,
+      source, host: o.host, port: o.port, speed, rate, interactive: !!o.interactive, lockstep: !!o.lockstep, loop: !!o.loop, close: !!o.close,
       stdin: ctx.io.stdin, report: new MalformedReport(ctx.say),
       onClientFrame: (data, isBinary, protocol) => {
         if (quiet) return;
@@ -45,13 +49,12 @@ export async function serveReplay(source: string, o: ReplayCliOptions, ctx: Ctx,
         const f = classifyLine('client', ++n, line, 0, line.length, undefined, protocol);
         if (f === null || typeof f === 'string') return;
         f.seq = n;
-        w.write(f);
-        w.end(); // a client's audio appends are shown as they come, not held back
-        void ctx.out.flush();
+        display.show(f);
       },
       onError: (m) => ctx.say(`rtev: replay: ${m}`),
     });
-    return replay;
+    const stop = replay.stop;
+    return { ...replay, stop: async () => { await stop(); display.end(); } };
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     ctx.say(`rtev: cannot listen on ${o.host}:${o.port}: ${err.code === 'EADDRINUSE' ? 'the port is in use' : err.message}`);

@@ -71,7 +71,7 @@ export async function runSql(query: string, sources: string[], o: SqlOptions, ct
       const n = result.columnCount;
       const names = result.deduplicatedColumnNames();
       const types = Array.from({ length: n }, (_, i) => result.columnTypeId(i) as number);
-      const out = new ResultWriter(formats[0] ?? 'table', names, types, (s) => ctx.out.write(s), ctx.palette);
+      const out = new ResultWriter(formats[0] ?? 'table', names, types, (s) => ctx.out.write(s), ctx.palette, ctx.io.stdoutIsTTY);
       for await (const rows of result.yieldRowsJson()) {
         for (const row of rows) out.add(row);
         await ctx.out.maybeFlush();

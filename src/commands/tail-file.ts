@@ -52,8 +52,11 @@ export async function tailFile(path: string, o: TailFileOptions, ctx: Ctx): Prom
   let seq = 0;
   const show = (f: Frame) => { f.seq = ++seq; w.write(f); };
 
+  // `--time rel` counts from the file's first event, not from the first of the last N.
+  let first = NaN;
+  const start = (f: Frame) => { if (Number.isNaN(first)) w.start((first = f.time)); };
   if (!o.follow) {
-    const run = await visitFrames([path], ctx, o, (f) => { if (keep(f)) ring.push(f); });
+    const run = await visitFrames([path], ctx, o, (f) => { start(f); if (keep(f)) ring.push(f); });
     for (const f of ring.frames(path)) show(f);
     w.end();
     await ctx.out.flush();
@@ -85,7 +88,8 @@ export async function tailFile(path: string, o: TailFileOptions, ctx: Ctx): Prom
       if (protocol === null) protocol = lineProtocol(buf, s, e);
       const f = classifyLine(path, n, buf, s, e, undefined, protocol ?? 'realtime');
       if (typeof f === 'string') report.add(`${path}:${n}`, f);
-      else if (f !== null && keep(f)) {
+      else if (f !== null && catchingUp) start(f);
+      if (f !== null && typeof f !== 'string' && keep(f)) {
         if (catchingUp) ring.push(f);
         else show(f);
       }

@@ -11,12 +11,13 @@ import { PROTOCOLS, variantName, type Direction, type Protocol, type Row, type T
 export { BETA_ALIASES, CLIENT_EVENTS, SERVER_EVENTS, type ClientType, type ServerType } from './realtime.js';
 export { LIVE_ALIASES, NESTING_TYPES, type LiveClientType, type LiveServerType } from './live.js';
 export type { TranslationClientType, TranslationServerType } from './translation.js';
-export { FAMILIES, PROTOCOLS, variantName, type Direction, type Family, type FieldKind, type Fields, type Protocol, type Tag, type Variant } from './variant.js';
+export { FAMILIES, PROTOCOLS, variantName, type Direction, type Family, type FieldKind, type Fields, type Protocol, type Stream, type Tag, type Variant } from './variant.js';
 
 function build(protocol: Protocol, rows: readonly Row[], dir: Direction, aliases: Readonly<Record<string, string>>): Variant[] {
-  return rows.map(([type, family, required]) => ({
+  return rows.map(([type, family, required, stream]) => ({
     protocol, type, name: variantName(type), family, dir, required,
     aliases: Object.entries(aliases).filter(([, to]) => to === type).map(([alias]) => alias),
+    stream: stream ?? null,
   }));
 }
 
@@ -73,7 +74,7 @@ export function classify(type: string, protocol: Protocol = 'realtime', dir: Dir
   const key = protocol === 'realtime' ? type : `${protocol}\u0000${type}`;
   let tag = unknownTags.get(key);
   if (!tag) {
-    tag = { variant: { protocol, type, name: UNKNOWN_NAME, family: 'unknown', dir: 'unknown', required: {}, aliases: [] }, alias: null, known: false };
+    tag = { variant: { protocol, type, name: UNKNOWN_NAME, family: 'unknown', dir: 'unknown', required: {}, aliases: [], stream: null }, alias: null, known: false };
     // A hostile stream could send endless distinct types: cache only a bounded number.
     if (unknownTags.size < MAX_CACHED_UNKNOWN) unknownTags.set(key, tag);
   }

@@ -9,7 +9,7 @@
  * `session.closed` without `session`; `delegation_id` may be null, so it is not required to be a string.
  * Unknown fields always pass.
  */
-import { N, O, S, type Family, type Fields } from './variant.js';
+import { AUDIO, N, O, S, TEXT, type Row } from './variant.js';
 
 const id = { event_id: S } as const;
 const span = { event_id: S, start_ms: N, end_ms: N } as const;
@@ -17,7 +17,7 @@ const span = { event_id: S, start_ms: N, end_ms: N } as const;
 export const LIVE_CLIENT_EVENTS = [
   ['session.start', 'session', { session: O }],
   ['session.update', 'session', { session: O }],
-  ['session.input_audio.append', 'input_audio', { audio: S }],
+  ['session.input_audio.append', 'input_audio', { audio: S }, AUDIO],
   ['session.input_audio.mute', 'input_audio', {}],
   ['session.input_audio.unmute', 'input_audio', {}],
   ['session.instructions.append', 'context', { content: S }],
@@ -31,7 +31,7 @@ export const LIVE_CLIENT_EVENTS = [
   ['decision.create', 'decision', { ...id }],
   ['decision.item.create', 'decision', { item: O }],
   ['decision.item.delete', 'decision', { item_id: S }],
-] as const satisfies readonly (readonly [string, Family, Fields])[];
+] as const satisfies readonly Row[];
 
 export const LIVE_SERVER_EVENTS = [
   ['session.started', 'session', { ...id, session: O }],
@@ -42,10 +42,10 @@ export const LIVE_SERVER_EVENTS = [
   ['session.thinking.appended', 'context', span],
   ['session.commentary.appended', 'context', span],
   // On a sideband, the caller's audio is reflected back (no event_id).
-  ['session.input_audio.append', 'input_audio', { audio: S }],
-  ['session.output_audio.delta', 'audio', { delta: S }],
-  ['session.input_transcript.delta', 'transcript', { delta: S }],
-  ['session.output_transcript.delta', 'transcript', { delta: S }],
+  ['session.input_audio.append', 'input_audio', { audio: S }, AUDIO],
+  ['session.output_audio.delta', 'audio', { delta: S }, AUDIO],
+  ['session.input_transcript.delta', 'transcript', { delta: S }, TEXT],
+  ['session.output_transcript.delta', 'transcript', { delta: S }, TEXT],
   ['session.delegation.created', 'delegation', { delegation: O }],
   // Carries a Responses-API stream event in `event` (its own `type`, `sequence_number`).
   ['response.event', 'delegation', { ...id, event: O }],
@@ -65,7 +65,7 @@ export const LIVE_SERVER_EVENTS = [
   ['decision.event', 'decision', { ...id, event: O }],
   ['decision.item.created', 'decision', { ...id, item: O }],
   ['decision.item.deleted', 'decision', { ...id, item_id: S }],
-] as const satisfies readonly (readonly [string, Family, Fields])[];
+] as const satisfies readonly Row[];
 
 /** Other spellings: Azure's Voice Live (and openai-node 7's types) also have `transport.dtmf.sent`. */
 export const LIVE_ALIASES = {

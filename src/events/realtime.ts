@@ -3,7 +3,7 @@
  * (PROTOCOL.md §2.2, §2.5, §2.6). A compile-time test keeps the server types equal to openai@6's
  * `RealtimeServerEvent['type']`.
  */
-import { A, I, N, O, S, type Family, type Fields } from './variant.js';
+import { A, APPENDS, AUDIO_BY_ITEM, I, N, O, S, TEXT_BY_ITEM, type Row } from './variant.js';
 
 // Shorthands for the field sets that many events share.
 const id = { event_id: S } as const;
@@ -23,7 +23,7 @@ export const SERVER_EVENTS = [
   ['conversation.item.retrieved', 'conversation', { ...id, item: O }],
   ['conversation.item.truncated', 'conversation', { ...id, item_id: S, content_index: I, audio_end_ms: I }],
   ['conversation.item.input_audio_transcription.completed', 'transcription', { ...id, item_id: S, content_index: I, transcript: S, usage: O }],
-  ['conversation.item.input_audio_transcription.delta', 'transcription', { ...id, item_id: S }],
+  ['conversation.item.input_audio_transcription.delta', 'transcription', { ...id, item_id: S }, TEXT_BY_ITEM],
   ['conversation.item.input_audio_transcription.failed', 'transcription', { ...id, item_id: S, content_index: I, error: O }],
   ['conversation.item.input_audio_transcription.segment', 'transcription', { ...id, item_id: S, content_index: I, text: S, id: S, speaker: S, start: N, end: N }],
   ['input_audio_buffer.cleared', 'input_audio_buffer', { ...id }],
@@ -42,15 +42,15 @@ export const SERVER_EVENTS = [
   ['response.output_item.done', 'response', { ...id, response_id: S, output_index: I, item: O }],
   ['response.content_part.added', 'response', { ...rsp, part: O }],
   ['response.content_part.done', 'response', { ...rsp, part: O }],
-  ['response.output_text.delta', 'text', { ...rsp, delta: S }],
+  ['response.output_text.delta', 'text', { ...rsp, delta: S }, TEXT_BY_ITEM],
   ['response.output_text.done', 'text', { ...rsp, text: S }],
-  ['response.output_audio.delta', 'audio', { ...rsp, delta: S }],
+  ['response.output_audio.delta', 'audio', { ...rsp, delta: S }, AUDIO_BY_ITEM],
   ['response.output_audio.done', 'audio', { ...rsp }],
-  ['response.output_audio_transcript.delta', 'audio_transcript', { ...rsp, delta: S }],
+  ['response.output_audio_transcript.delta', 'audio_transcript', { ...rsp, delta: S }, TEXT_BY_ITEM],
   ['response.output_audio_transcript.done', 'audio_transcript', { ...rsp, transcript: S }],
-  ['response.function_call_arguments.delta', 'function_call', { ...call, delta: S }],
+  ['response.function_call_arguments.delta', 'function_call', { ...call, delta: S }, TEXT_BY_ITEM],
   ['response.function_call_arguments.done', 'function_call', { ...call, name: S, arguments: S }],
-  ['response.mcp_call_arguments.delta', 'mcp', { event_id: S, response_id: S, item_id: S, output_index: I, delta: S }],
+  ['response.mcp_call_arguments.delta', 'mcp', { event_id: S, response_id: S, item_id: S, output_index: I, delta: S }, TEXT_BY_ITEM],
   ['response.mcp_call_arguments.done', 'mcp', { event_id: S, response_id: S, item_id: S, output_index: I, arguments: S }],
   ['response.mcp_call.in_progress', 'mcp', mcp],
   ['response.mcp_call.completed', 'mcp', mcp],
@@ -60,7 +60,7 @@ export const SERVER_EVENTS = [
   ['mcp_list_tools.failed', 'mcp', { ...id, item_id: S }],
   ['rate_limits.updated', 'rate_limits', { ...id, rate_limits: A }],
   ['error', 'error', { ...id, error: O }],
-] as const satisfies readonly (readonly [string, Family, Fields])[];
+] as const satisfies readonly Row[];
 
 /** GA client events (PROTOCOL.md §2.5). `event_id` is optional on all of them. */
 export const CLIENT_EVENTS = [
@@ -69,13 +69,13 @@ export const CLIENT_EVENTS = [
   ['conversation.item.delete', 'conversation', { item_id: S }],
   ['conversation.item.retrieve', 'conversation', { item_id: S }],
   ['conversation.item.truncate', 'conversation', { item_id: S, content_index: I, audio_end_ms: I }],
-  ['input_audio_buffer.append', 'input_audio_buffer', { audio: S }],
+  ['input_audio_buffer.append', 'input_audio_buffer', { audio: S }, APPENDS],
   ['input_audio_buffer.clear', 'input_audio_buffer', {}],
   ['input_audio_buffer.commit', 'input_audio_buffer', {}],
   ['output_audio_buffer.clear', 'output_audio_buffer', {}],
   ['response.cancel', 'response', {}],
   ['response.create', 'response', {}],
-] as const satisfies readonly (readonly [string, Family, Fields])[];
+] as const satisfies readonly Row[];
 
 /** Beta-era names and the GA type each became (PROTOCOL.md §2.6). */
 export const BETA_ALIASES = {

@@ -27,8 +27,29 @@ export type FieldKind = 'string' | 'integer' | 'number' | 'object' | 'array';
 export type Fields = Readonly<Record<string, FieldKind>>;
 export type Direction = 'server' | 'client';
 
-/** One row of a protocol table: wire type, family, required fields (besides `type`). */
-export type Row = readonly [string, Family, Fields];
+/**
+ * How a display collapses a run of a streaming variant into one line: `audio` deltas are measured from their
+ * base64 (seconds and bytes), `text` deltas are joined (the `delta` string). Consecutive frames of one type and
+ * direction join one run; `by` names a field that must match too (Realtime's `item_id`), or null. Without an
+ * item to group by, a pause ends a run: a delta more than `gapMs` after the one before it starts a new one
+ * (GPT-Live and Translation stream across turns, and the pause between turns is what separates them).
+ */
+export interface Stream {
+  readonly kind: 'audio' | 'text';
+  readonly by: 'item_id' | null;
+  readonly gapMs: number | null;
+}
+
+/** Shorthands for the tables: Realtime's streams, by item; the others', by type and direction, split by a pause. */
+export const AUDIO_BY_ITEM: Stream = { kind: 'audio', by: 'item_id', gapMs: null };
+export const TEXT_BY_ITEM: Stream = { kind: 'text', by: 'item_id', gapMs: null };
+/** Realtime's client appends: one run until another event comes (the server's VAD events split them). */
+export const APPENDS: Stream = { kind: 'audio', by: null, gapMs: null };
+export const AUDIO: Stream = { kind: 'audio', by: null, gapMs: 1000 };
+export const TEXT: Stream = { kind: 'text', by: null, gapMs: 1000 };
+
+/** One row of a protocol table: wire type, family, required fields (besides `type`), and how it streams. */
+export type Row = readonly [string, Family, Fields] | readonly [string, Family, Fields, Stream];
 
 export const S = 'string', I = 'integer', N = 'number', O = 'object', A = 'array';
 
@@ -43,6 +64,8 @@ export interface Variant {
   readonly required: Fields;
   /** Other names of this variant: Realtime's beta-era names, Azure's spellings. */
   readonly aliases: readonly string[];
+  /** A delta that displays collapse into runs (audio, text), or null. */
+  readonly stream: Stream | null;
 }
 
 /** What a frame's `type` resolves to: its variant, and the other name when one was used. */

@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer';
+
 /**
  * Strings from a stream are shown with every control character escaped, so that a capture can never move
  * the cursor, change colours, ring the bell or rewrite the terminal title: C0 (including ESC, BEL, newline),
@@ -22,16 +24,28 @@ export function escapeControls(s: string): string {
   return HAS_UNSAFE.test(s) ? s.replace(UNSAFE, escapeChar) : s;
 }
 
+const UNSAFE_BUT_NEWLINE = new RegExp(CLASS.replace('\\u0000-\\u001f', '\\u0000-\\u0009\\u000b-\\u001f'), 'g');
+
+/**
+ * Text of several lines (a message for stderr) with every unsafe character escaped but its line breaks: the
+ * last guard of everything said on stderr, where file names, server reasons and JSON.parse snippets end up.
+ * Escaping twice changes nothing, so a message escaped where it was made comes out the same.
+ */
+export function escapeLines(s: string): string {
+  return HAS_UNSAFE.test(s) ? s.replace(UNSAFE_BUT_NEWLINE, escapeChar) : s;
+}
+
 // The same characters as UTF-8 bytes, seen through latin1 (one char per byte), plus raw C0 and DEL.
 const UNSAFE_BYTES = /[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8b-\x8f\xa8-\xae]|\xe2\x81[\xa0-\xa9]|\xef\xbb\xbf/;
 const UNSAFE_IN_JSON = new RegExp(CLASS.replace('\\u0000-\\u001f', '\\u0000-\\u0008\\u000b-\\u001f'), 'g');
 
 /**
  * JSON (or any line) made safe for a terminal: unsafe characters become `\uXXXX`, which JSON reads back as
- * the same string. Lines with nothing unsafe are returned as they are, without copying.
+ * the same string. Bytes that are not UTF-8 (a lone 0x9B is CSI to an 8-bit terminal) become U+FFFD, as any
+ * JSON reader decodes them. Lines with nothing unsafe are returned as they are, without copying.
  */
 export function terminalSafe(line: Buffer): Buffer | string {
-  if (!UNSAFE_BYTES.test(line.toString('latin1'))) return line;
+  if (!UNSAFE_BYTES.test(line.toString('latin1')) && isUtf8(line)) return line;
   return line.toString('utf8').replace(UNSAFE_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 

@@ -28,7 +28,9 @@ export interface FrameWriter {
   write(f: Frame): void;
   /** A frame a filter dropped: the pretty form still learns from it (formats, client event ids, config). */
   observe(f: Frame): void;
-  /** Write what is still held (a run of audio deltas). */
+  /** The capture starts at this time (ms): `--time rel` and spans count from it when frames before it are not seen. */
+  start(ms: number): void;
+  /** Write what is still held (runs of deltas). */
   end(): void;
   /** The line of a run still growing (pretty only), for a terminal to show in place. */
   pending(): string | null;
@@ -39,18 +41,24 @@ export function frameWriter(out: Output, o: FrameWriterOptions): FrameWriter {
   const safe = o.tty ? terminalSafe : (b: Buffer) => b;
   switch (o.format) {
     case 'raw':
-      return { write: (f) => { out.write(safe(f.rawBytes())); out.write('\n'); }, observe: () => {}, end: () => {}, pending: () => null };
+      return { write: (f) => { out.write(safe(f.rawBytes())); out.write('\n'); }, observe: () => {}, start: () => {}, end: () => {}, pending: () => null };
     case 'json': {
       // The event's own bytes are spliced into the tagged line: nothing is re-serialised.
       const head = o.connection ? (f: Frame) => `{"conn":${o.connection!.n},${taggedPrefix(f).slice(1)}` : taggedPrefix;
-      return { write: (f) => { out.write(head(f)); out.write(safe(f.eventBytes())); out.write('}\n'); }, observe: () => {}, end: () => {}, pending: () => null };
+      return { write: (f) => { out.write(head(f)); out.write(safe(f.eventBytes())); out.write('}\n'); }, observe: () => {}, start: () => {}, end: () => {}, pending: () => null };
     }
     case 'pretty': {
       const printer = new PrettyPrinter(o);
       const label = o.connection ? () => o.connection!.label() : () => '';
-      const lines = (ls: string[]) => { for (const l of ls) out.write(label() + l + '\n'); };
+      // Each line is written as it is built; a label (the proxy's) only when there is one.
+      const lines = o.connection
+        ? (ls: readonly string[]) => { for (const l of ls) out.write(`${label()}${l}\n`); }
+        : (ls: readonly string[]) => { for (const l of ls) out.write(`${l}\n`); };
       const pending = () => { const p = printer.pending(); return p === null ? null : label() + p; };
-      return { write: (f) => lines(printer.push(f)), observe: (f) => printer.observe(f), end: () => lines(printer.flush()), pending };
+      return {
+        write: (f) => lines(printer.push(f)), observe: (f) => printer.observe(f), start: (ms) => printer.start(ms),
+        end: () => lines(printer.flush()), pending,
+      };
     }
   }
 }

@@ -4,10 +4,12 @@ import type { Output } from './output.js';
 
 const BEHIND = 4 << 20;
 const CAUGHT_UP = 1 << 20;
+/** A run of deltas still open when the source has been quiet this long is printed (not on a terminal's live line). */
+const QUIET_MS = 1000;
 
 /**
- * Live output: frames are printed as they arrive. On a terminal, the growing run of audio deltas is one line
- * updated in place. A display that cannot keep up (more than 4 MiB waiting for the reader) skips frames until
+ * Live output: frames are printed as they arrive. On a terminal, the growing run of deltas is one line updated
+ * in place; into a pipe, a run is printed when it ends, or after a second without frames. A display that cannot keep up (more than 4 MiB waiting for the reader) skips frames until
  * the reader has taken all but 1 MiB, then says how many it skipped (once per gap, not once per frame): the
  * recording still gets every frame, and memory stays flat. Skipped frames are not even summarised.
  */
@@ -16,6 +18,8 @@ export class LiveDisplay {
   private skipped = 0;
   private behind = false;
   private flushing = false;
+  private lastShown = 0;
+  private quietTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly writer: FrameWriter,
@@ -24,6 +28,11 @@ export class LiveDisplay {
     private readonly inPlace: boolean,
     private readonly say: (line: string) => void,
   ) {}
+
+  /** A frame that is not shown (a filter dropped it): the display still learns from it (the capture's start, formats). */
+  observe(f: Frame): void {
+    this.writer.observe(f);
+  }
 
   show(f: Frame): void {
     if (this.out.closed) return;
@@ -41,9 +50,27 @@ export class LiveDisplay {
     }
     if (this.showingPending) this.out.write('\r\x1b[K');
     this.writer.write(f);
-    const pending = this.inPlace ? this.writer.pending() : null;
-    this.showingPending = pending !== null;
-    if (pending !== null) this.out.write(pending);
+    if (this.inPlace) {
+      const pending = this.writer.pending();
+      this.showingPending = pending !== null;
+      if (pending !== null) this.out.write(pending);
+    } else {
+      this.lastShown = Date.now();
+      this.quietTimer ??= setTimeout(() => this.whenQuiet(), QUIET_MS).unref();
+    }
+    this.flushSoon();
+  }
+
+  /** Into a pipe, a run held back would wait for the next event: print it once the source is quiet. */
+  private whenQuiet(): void {
+    const idle = Date.now() - this.lastShown;
+    if (idle < QUIET_MS) {
+      this.quietTimer = setTimeout(() => this.whenQuiet(), QUIET_MS - idle).unref();
+      return;
+    }
+    this.quietTimer = null;
+    if (this.out.closed || this.writer.pending() === null) return;
+    this.writer.end();
     this.flushSoon();
   }
 
@@ -61,6 +88,8 @@ export class LiveDisplay {
   }
 
   end(): void {
+    if (this.quietTimer) clearTimeout(this.quietTimer);
+    this.quietTimer = null;
     if (this.showingPending) this.out.write('\r\x1b[K');
     this.showingPending = false;
     this.writer.end();

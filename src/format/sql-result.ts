@@ -26,6 +26,10 @@ function csvField(v: unknown): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** A CSV field on a terminal: every control character escaped (a CSV reader reads a pipe, not a terminal). */
+const csvFieldOnTerminal = (v: unknown) =>
+  csvField(v === null || v === undefined ? v : escapeControls(typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v)));
+
 /** Longest cell in the table; use --json or --csv for whole values. */
 const MAX_CELL = 64;
 
@@ -41,6 +45,8 @@ export class ResultWriter {
   /** Cells of the table (null for SQL NULL). */
   private readonly table: (string | null)[][] = [];
   private readonly numeric: boolean[];
+  private readonly csv: (v: unknown) => string;
+  private readonly eol: string;
 
   constructor(
     private readonly format: ResultFormat,
@@ -48,9 +54,13 @@ export class ResultWriter {
     private readonly typeIds: readonly number[],
     private readonly write: (s: string) => void,
     private readonly palette: Palette,
+    /** stdout is a terminal: CSV fields escaped, lines ended by \n alone. Into a pipe CSV is RFC 4180, raw. */
+    tty = false,
   ) {
     this.numeric = typeIds.map((t) => NUMERIC_STRINGS.has(t) || [1, 2, 3, 4, 6, 7, 8, 10, 11].includes(t));
-    if (format === 'csv') write(names.map(csvField).join(',') + '\r\n');
+    this.csv = tty ? csvFieldOnTerminal : csvField;
+    this.eol = tty ? '\n' : '\r\n';
+    if (format === 'csv') write(names.map(this.csv).join(',') + this.eol);
     if (format === 'json') write('[');
   }
 
@@ -59,7 +69,7 @@ export class ResultWriter {
     if (f === 'table') {
       this.table.push(row.map((v) => (v === null || v === undefined ? null : cell(v))));
     } else if (f === 'csv') {
-      this.write(row.map((v, i) => csvField(jsonValue(v, this.typeIds[i]!))).join(',') + '\r\n');
+      this.write(row.map((v, i) => this.csv(jsonValue(v, this.typeIds[i]!))).join(',') + this.eol);
     } else {
       const o: Record<string, unknown> = Object.create(null);
       this.names.forEach((n, i) => (o[n] = jsonValue(row[i], this.typeIds[i]!)));

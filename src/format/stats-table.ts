@@ -8,7 +8,7 @@ const list = (m: Record<string, number>) => Object.entries(m).sort((a, b) => b[1
 const pad = ' '.repeat(12);
 
 /** The headline: what a user asks first about a call (responses, turns, latency, cost, errors). */
-function headline(s: Stats, p: Palette, head: (t: string) => string): string[] {
+export function headline(s: Stats, p: Palette, head: (t: string) => string): string[] {
   const out: string[] = [];
   const r = s.responses;
   const parts = Object.entries(r.status).map(([st, c]) => {

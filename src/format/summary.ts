@@ -93,15 +93,19 @@ function usageText(u: any): string {
   return `in ${numText(u.input_tokens, '0')}${typeof cached === 'number' && cached ? ` (cached ${cached})` : ''} · out ${numText(u.output_tokens, '0')} tokens`;
 }
 
+/** Status, reason or code, and tokens first; a long error message last, where a narrow line cuts it. */
 function responseText(r: any): string {
   if (!r || typeof r !== 'object') return '';
   const status = escapeControls(String(r.status ?? '?'));
   const d = r.status_details;
   let why = '';
-  if (d?.error) why = ` ${escapeControls(String(d.error.code ?? d.error.type ?? ''))}${d.error.message ? ': ' + escapeControls(String(d.error.message)) : ''}`;
-  else if (d?.reason) why = ` (${escapeControls(String(d.reason))})`;
+  let message = '';
+  if (d?.error) {
+    why = ` ${escapeControls(String(d.error.code ?? d.error.type ?? ''))}`;
+    if (d.error.message) message = ` · ${escapeControls(String(d.error.message))}`;
+  } else if (d?.reason) why = ` (${escapeControls(String(d.reason))})`;
   const usage = r.usage ? ' · ' + usageText(r.usage) : '';
-  return status + why + usage;
+  return status + why + usage + message;
 }
 
 function sessionText(s: any): string {
@@ -152,9 +156,11 @@ export function summarize(f: Frame, fmt: AudioFormat, wide: boolean, ctx: Summar
   // GPT-Live and Translation have summaries of their own (summary-live.ts); unknown types fall through.
   if (f.tag.known && f.tag.variant.protocol !== 'realtime') return otherSummary(f, fmt, wide);
   const type = f.tag.variant.type;
-  if (type === 'response.output_audio.delta' || type === 'input_audio_buffer.append') {
-    const ids = [f.field('response_id'), f.field('item_id')].filter((x): x is string => !!x).map((x) => shortId(x, wide));
-    return { ids, text: audioText(f.audioBytes(), fmt) };
+  // Deltas (the catalogue's streams) are read from the scanner's spans, never parsed.
+  const stream = f.tag.variant.stream;
+  if (stream) {
+    const ids = [f.field('response_id'), f.field('item_id'), f.field('call_id')].filter((x): x is string => !!x).map((x) => shortId(x, wide));
+    return { ids, text: stream.kind === 'audio' ? audioText(f.audioBytes(), fmt) : q(f.field('delta') ?? '') };
   }
   let e: any;
   try {
@@ -165,8 +171,9 @@ export function summarize(f: Frame, fmt: AudioFormat, wide: boolean, ctx: Summar
   const ids = [str(e.response_id) ?? str(e.response?.id), str(e.item_id) ?? str(e.item?.id), str(e.call_id) ?? str(e.item?.call_id)]
     .filter((x): x is string => !!x)
     .map((x) => shortId(x, wide));
-  const text = ctx.config && ctx.config.kind !== 'created' ? configText(ctx.config) : f.tag.known ? eventText(f, type, e, true) : unknownText(f);
-  const summary: Summary = { ids, text: type === 'error' && ctx.cause ? `${text} ↩ ${causeText(ctx.cause)}` : text };
+  const text = ctx.config && ctx.config.kind !== 'created' ? configText(ctx.config)
+    : type === 'error' && ctx.cause ? errorText(e.error, ctx.cause) : f.tag.known ? eventText(f, type, e, true) : unknownText(f);
+  const summary: Summary = { ids, text };
   if (type === 'response.done') {
     const status = e.response?.status;
     if (status === 'failed') summary.tone = 'error';
@@ -174,6 +181,16 @@ export function summarize(f: Frame, fmt: AudioFormat, wide: boolean, ctx: Summar
   }
   if (ctx.config?.not_applied.length) summary.tone = 'error';
   return summary;
+}
+
+/** An error: its type, code, param and cause first, then the message, which a narrow line may cut. */
+function errorText(err: any, cause?: ClientRef): string {
+  if (!err || typeof err !== 'object') return '';
+  const code = [err.type, err.code].filter((x) => typeof x === 'string').map(escapeControls).join(' ');
+  const param = err.param ? ` (param ${escapeControls(String(err.param))})` : '';
+  const by = cause ? ` ↩ ${causeText(cause)}` : '';
+  const msg = typeof err.message === 'string' && err.message ? `: ${escapeControls(err.message)}` : '';
+  return `${code}${param}${by}${msg}`;
 }
 
 /** The client event an error names: `#123 response.create`, or its id when the capture lacks it. */
@@ -208,14 +225,10 @@ function eventText(f: Frame, type: string, e: any, known: boolean): string {
       return `part ${numText(e.content_index)}, cut at ${at(e.audio_end_ms)}`;
     case 'conversation.item.input_audio_transcription.completed':
       return q(e.transcript);
-    case 'conversation.item.input_audio_transcription.delta': case 'response.output_text.delta':
-    case 'response.output_audio_transcript.delta': case 'response.function_call_arguments.delta':
-    case 'response.mcp_call_arguments.delta':
-      return q(e.delta);
     case 'conversation.item.input_audio_transcription.failed':
       return `${escapeControls(String(e.error?.code ?? e.error?.type ?? 'failed'))}: ${escapeControls(String(e.error?.message ?? ''))}`;
     case 'conversation.item.input_audio_transcription.segment':
-      return `${escapeControls(String(e.speaker ?? '?'))} ${q(e.text)} (${numText(e.start)}–${numText(e.end)} s)`;
+      return `${escapeControls(String(e.speaker ?? '?'))} ${numText(e.start)}–${numText(e.end)} s ${q(e.text)}`;
     case 'input_audio_buffer.speech_started':
       return `at ${at(e.audio_start_ms)}`;
     case 'input_audio_buffer.speech_stopped':
@@ -241,12 +254,8 @@ function eventText(f: Frame, type: string, e: any, known: boolean): string {
       return escapeControls(String(e.arguments ?? ''));
     case 'rate_limits.updated':
       return rateLimitsText(e.rate_limits);
-    case 'error': {
-      const err = e.error ?? {};
-      const code = [err.type, err.code].filter((x) => typeof x === 'string').map(escapeControls).join(' ');
-      const msg = typeof err.message === 'string' && err.message ? `: ${escapeControls(err.message)}` : '';
-      return `${code}${msg}${err.param ? ` (param ${escapeControls(String(err.param))})` : ''}`;
-    }
+    case 'error':
+      return errorText(e.error);
     case 'response.create': {
       const r = e.response;
       if (!r || typeof r !== 'object') return '';

@@ -63,6 +63,7 @@ export class ConnectionView {
       }
     }
     if (f && this.o.keep(f)) this.display.show(f);
+    else if (f) this.display.observe(f);
   }
 
   end(): void {

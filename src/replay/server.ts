@@ -17,6 +17,11 @@ export interface ReplayOptions {
   /** Frames per second for captures without timestamps (Infinity: as fast as possible). */
   rate: number;
   interactive: boolean;
+  /**
+   * Send each server frame only once the client has sent the client frames recorded before it (waiting 2 s at
+   * most): with a client that sends them back (`rtev demo`), both directions keep the recording's order.
+   */
+  lockstep?: boolean;
   loop: boolean;
   close: boolean;
   stdin: NodeJS.ReadableStream;
@@ -65,10 +70,14 @@ async function play(ws: WebSocket, o: ReplayOptions, triggers: ClientTriggers): 
     let t0 = NaN;
     let w0 = Date.now();
     let n = 0;
+    let clientFrames = 0;
     for await (const batch of readFrames([o.source], { stdin: o.stdin, report: o.report })) {
       for (const f of batch) {
         if (closed()) return;
-        if (f.direction !== 'server') continue;
+        if (f.direction !== 'server') {
+          if (f.kind === 'event') clientFrames++;
+          continue;
+        }
         const trigger = o.interactive ? gate.before(f) : 'none';
         const t = f.time;
         if (trigger !== 'none') {
@@ -78,13 +87,15 @@ async function play(ws: WebSocket, o: ReplayOptions, triggers: ClientTriggers): 
         }
         // Spacing: the capture's own timestamps scaled by --speed, else --rate, else none.
         if (!Number.isNaN(t) && Number.isFinite(o.speed)) {
-          if (Number.isNaN(t0)) t0 = t;
+          // The clock starts with the first frame sent, not at the connection: opening the capture takes time.
+          if (Number.isNaN(t0)) { t0 = t; w0 = Date.now(); }
           const due = w0 + (t - t0) / o.speed - Date.now();
           if (due > 1) await sleep(due);
         } else if (Number.isNaN(t) && Number.isFinite(o.rate)) {
           const due = w0 + (n * 1000) / o.rate - Date.now();
           if (due > 1) await sleep(due);
         }
+        if (o.lockstep) await triggers.sent(clientFrames, closed, 2000);
         n++;
         const wait = send(ws, f);
         if (wait) await wait;
@@ -127,6 +138,7 @@ export async function startReplay(o: ReplayOptions): Promise<Replay> {
     ws.on('message', (data, isBinary) => {
       const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer);
       o.onClientFrame(buf, isBinary, protocol);
+      triggers.frame();
       if (!isBinary) {
         const f = classifyLine('client', 0, buf, 0, buf.length, undefined, protocol);
         if (f !== null && typeof f !== 'string') triggers.saw(f.tag.variant.type);

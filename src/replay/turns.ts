@@ -75,6 +75,8 @@ const SOURCE_PAUSE_MS = 1500;
  * too. GPT-Live's `session.start` opens the session.
  */
 export class ClientTriggers {
+  /** Every frame the client sent, for `lockstep`. */
+  frames = 0;
   private responses = 0;
   private inputs = 0;
   private starts = 0;
@@ -103,6 +105,20 @@ export class ClientTriggers {
       if (t === 'input' && this.inputs > 0) { this.inputs--; return; }
       await new Promise<void>((r) => { this.waiter = r; setTimeout(r, 250); });
     }
+  }
+
+  /** Resolve once the client has sent `n` frames in all, or after `maxMs` (a client that never will). */
+  async sent(n: number, closed: () => boolean, maxMs: number): Promise<void> {
+    const until = Date.now() + maxMs;
+    while (this.frames < n && !closed() && Date.now() < until) {
+      await new Promise<void>((r) => { this.waiter = r; setTimeout(r, Math.max(1, Math.min(250, until - Date.now()))); });
+    }
+  }
+
+  /** Note any frame the client sent. */
+  frame(): void {
+    this.frames++;
+    this.wake();
   }
 
   stop(): void {

@@ -4,7 +4,12 @@ import { readWav, WavError, type Pcm } from '../audio/wav.js';
 /** What `tail` sends once the session is up (see handshake.ts), in the order the options were given. */
 export type Outgoing =
   | { kind: 'events'; flag: '--send' | '--say'; texts: string[] }
-  | { kind: 'audio'; name: string; pcm: Pcm };
+  | { kind: 'audio'; name: string; pcm: Pcm }
+  /**
+   * Events at set times (ms after sending starts, already scaled), each once `after` server frames have come
+   * (the recording's order), read as they are due (`rtev demo`).
+   */
+  | { kind: 'timed'; frames: AsyncIterable<{ ms: number; after: number; text: string }> };
 
 /** A bad --send, --say or --audio: a usage error (exit 2), and nothing is sent. */
 export class SendError extends Error {}

@@ -6,6 +6,8 @@ export interface SenderIo {
   /** Send one client event's text (and record it). */
   send(text: string): void;
   closed(): boolean;
+  /** How many server frames have arrived (for `timed` items, which keep a recording's order). */
+  received?(): number;
 }
 
 const CHUNK_MS = 100;
@@ -39,6 +41,18 @@ export async function sendAll(items: Outgoing[], io: SenderIo, session: { input:
     if (io.closed()) return;
     if (item.kind === 'events') {
       for (const t of item.texts) io.send(t);
+      continue;
+    }
+    if (item.kind === 'timed') {
+      const start = Date.now();
+      for await (const { ms, after, text } of item.frames) {
+        const due = start + ms - Date.now();
+        if (due > 1) await sleep(due);
+        // Not before the server frames that came before it (2 s at most: a server may send fewer).
+        for (const until = Date.now() + 2000; (io.received?.() ?? after) < after && !io.closed() && Date.now() < until;) await sleep(2);
+        if (io.closed()) return;
+        io.send(text);
+      }
       continue;
     }
     const bytes = encodeFor(item, session.input);
