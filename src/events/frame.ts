@@ -9,6 +9,8 @@ export type FieldName = 'response_id' | 'item_id' | 'call_id' | 'event_id' | 'de
 export type NumberName = 'start_ms' | 'end_ms' | 'elapsed_ms' | 'sample_rate' | 'audio_start_ms' | 'audio_end_ms';
 const NUMBER_SLOTS = [Slot.start_ms, Slot.end_ms, Slot.elapsed_ms, Slot.sample_rate, Slot.audio_start_ms, Slot.audio_end_ms] as const;
 const NUMBER_INDEX: Record<NumberName, number> = { start_ms: 0, end_ms: 1, elapsed_ms: 2, sample_rate: 3, audio_start_ms: 4, audio_end_ms: 5 };
+/** Where `eventIdBytes` left the id: [start, end) in the buffer it returned. */
+export const ID_RANGE = new Int32Array(2);
 /** Bits of `esc` beyond the escape states: which of `delta` and `audio` the event has. */
 const DELTA_KEY = 1 << 10, AUDIO_KEY = 1 << 11;
 
@@ -184,6 +186,25 @@ export class Frame {
   }
 
   /**
+   * The UTF-8 bytes of a string `event_id`, without making a string: its span in the event's own bytes when it
+   * has no escape, else a decoded copy; the range is left in ID_RANGE. Null when absent or not a string.
+   */
+  eventIdBytes(): Buffer | null {
+    const s = this.eS;
+    if (s < 0 || this.ev[s] !== 0x22) return null;
+    const esc = (this.esc >> 6) & 3;
+    if (esc === 0 || (esc === 2 && !hasEscape(this.ev, s, this.eE))) {
+      ID_RANGE[0] = s + 1;
+      ID_RANGE[1] = this.eE - 1;
+      return this.ev;
+    }
+    const b = Buffer.from(spanString(this.ev, s, this.eE, 1), 'utf8');
+    ID_RANGE[0] = 0;
+    ID_RANGE[1] = b.length;
+    return b;
+  }
+
+  /**
    * Whether a top-level string field equals `value`, compared byte for byte without decoding the field (the
    * turn model looks up the same response or item many times in a row).
    */
@@ -239,6 +260,11 @@ export class Frame {
     if (s < 0) return undefined;
     const c = this.ev[s]!;
     return c === 0x2d || (c >= 0x30 && c <= 0x39) ? Number(this.ev.toString('latin1', s, e)) : undefined;
+  }
+
+  /** Whether the frame was built with the scanner's spans (kindOf, number and the fields know something). */
+  get hasSpans(): boolean {
+    return this.scanned;
   }
 
   /** The span of a field in `ev`: [-1, -1] when absent, [-2, -2] when not known. */
