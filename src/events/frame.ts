@@ -258,8 +258,16 @@ export class Frame {
   number(name: 'output_index' | 'content_index' | NumberName): number | undefined {
     const [s, e] = this.spanOf(name);
     if (s < 0) return undefined;
-    const c = this.ev[s]!;
-    return c === 0x2d || (c >= 0x30 && c <= 0x39) ? Number(this.ev.toString('latin1', s, e)) : undefined;
+    const ev = this.ev;
+    const c = ev[s]!;
+    if (c !== 0x2d && (c < 0x30 || c > 0x39)) return undefined;
+    // Small whole numbers (indexes) from their digits; anything else as Number reads the text, as JSON.parse.
+    if (e - s <= 9 && c !== 0x2d) {
+      let v = 0, i = s;
+      for (; i < e; i++) { const d = ev[i]! - 0x30; if (d < 0 || d > 9) break; v = v * 10 + d; }
+      if (i === e) return v;
+    }
+    return Number(ev.toString('latin1', s, e));
   }
 
   /** Whether the frame was built with the scanner's spans (kindOf, number and the fields know something). */

@@ -15,8 +15,11 @@ export const FALSE_POSITIVE_RATE = 1e-5;
 /** The ids the Bloom filter holds at that rate; beyond them it fills up, and the rate rises. */
 export const BLOOM_IDS = 5 << 20;
 
-/** Two 32-bit hashes of `buf[s, e)` (murmur3's finaliser over an FNV-1a and a multiplicative pass). */
-let h1 = 0, h2 = 0;
+/**
+ * Two 32-bit hashes of `buf[s, e)` (murmur3's finaliser over an FNV-1a and a multiplicative pass), in H. A typed
+ * array, not two `let`s: a module variable holding a number past 31 bits is a heap number, allocated per write.
+ */
+const H = new Int32Array(2);
 function hash(buf: Uint8Array, s: number, e: number): void {
   let a = 0x811c9dc5 | 0, b = 0x9747b28c | 0;
   for (let i = s; i < e; i++) {
@@ -24,8 +27,8 @@ function hash(buf: Uint8Array, s: number, e: number): void {
     a = Math.imul(a ^ c, 16777619);
     b = Math.imul(b + c, 0x9e3779b1) ^ (b >>> 15);
   }
-  h1 = fmix(a ^ (e - s));
-  h2 = fmix(b + Math.imul(e - s, 0x85ebca6b)) | 1; // odd: it steps through every bit of a block
+  H[0] = fmix(a ^ (e - s));
+  H[1] = fmix(b + Math.imul(e - s, 0x85ebca6b)) | 1; // odd: it steps through every bit of a block
 }
 function fmix(h: number): number {
   h ^= h >>> 16;
@@ -46,11 +49,11 @@ class Generation {
 
   has(buf: Uint8Array, s: number, e: number): boolean {
     const mask = this.table.length - 1;
-    for (let i = h1 & mask; ; i = (i + 1) & mask) {
+    for (let i = H[0]! & mask; ; i = (i + 1) & mask) {
       const x = this.table[i]!;
       if (x === 0) return false;
       const k = x - 1;
-      if (this.hashes[k] !== h1) continue;
+      if (this.hashes[k] !== H[0]!) continue;
       const o = this.offs[k]!, n = this.offs[k + 1]! - o;
       if (n !== e - s) continue;
       let j = 0;
@@ -71,7 +74,7 @@ class Generation {
     if (2 * (this.count + 1) > this.table.length) this.rehash(this.table.length * 2);
     const bytes = this.bytes, at = this.used;
     for (let i = 0; i < n; i++) bytes[at + i] = buf[s + i]!; // ids are short: a loop beats a subarray's allocation
-    this.hashes[this.count] = h1;
+    this.hashes[this.count] = H[0]!;
     this.offs[this.count] = this.used;
     this.used += n;
     this.offs[++this.count] = this.used;
@@ -131,19 +134,19 @@ class Bloom {
     this.filters.push({ bits: new Int32Array(blocks * 16), blocks, capacity, count: 0 });
   }
 
-  /** Whether the id hashed into h1, h2 may have been added. */
+  /** Whether the id hashed into H may have been added. */
   mayHave(): boolean {
     for (const f of this.filters) if (this.test(f.bits, f.blocks)) return true;
     return false;
   }
 
   private test(bits: Int32Array, blocks: number): boolean {
-    const base = ((h1 >>> 0) % blocks) * 16;
-    let x = h2;
+    const base = Math.floor(((H[0]! >>> 0) * blocks) / 4294967296) * 16; // a range without a division
+    let x = H[1]!;
     for (let i = 0; i < K; i++) {
       const bit = (x >>> 23) & 511;
       if (!(bits[base + (bit >> 5)]! & (1 << (bit & 31)))) return false;
-      x = Math.imul(x, 0x2c1b3c6d) + 0x297a2d39;
+      x = (Math.imul(x, 0x2c1b3c6d) + 0x297a2d39) | 0; // kept an int32: a double here costs 5×
     }
     return true;
   }
@@ -151,12 +154,12 @@ class Bloom {
   add(): void {
     let f = this.filters[this.filters.length - 1]!;
     if (f.count >= f.capacity && this.total < BLOOM_IDS) { this.grow(f.capacity * 4); f = this.filters[this.filters.length - 1]!; }
-    const base = ((h1 >>> 0) % f.blocks) * 16;
-    let x = h2;
+    const base = Math.floor(((H[0]! >>> 0) * f.blocks) / 4294967296) * 16;
+    let x = H[1]!;
     for (let i = 0; i < K; i++) {
       const bit = (x >>> 23) & 511;
       f.bits[base + (bit >> 5)]! |= 1 << (bit & 31);
-      x = Math.imul(x, 0x2c1b3c6d) + 0x297a2d39;
+      x = (Math.imul(x, 0x2c1b3c6d) + 0x297a2d39) | 0; // kept an int32: a double here costs 5×
     }
     f.count++;
     this.total++;
