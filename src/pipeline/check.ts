@@ -87,8 +87,10 @@ function remember<K, V>(m: Map<K, V>, k: K, v: V): void;
 function remember<K, V>(m: Map<K, V> | Set<K>, k: K, v?: V): void {
   if (m instanceof Map) m.set(k, v as V);
   else m.add(k);
-  if (m.size > MAX_REMEMBERED) m.delete(m.keys().next().value as K);
+  if (m.size > MAX_REMEMBERED) { m.delete(m.keys().next().value as K); evictions++; }
 }
+/** Entries forgotten so far (by any Checker): a cache over these maps is stale once it changes. */
+let evictions = 0;
 
 /** The fields a frame knows the JSON kind of from the scanner's spans (Frame.kindOf). */
 const SPAN_FIELDS: ReadonlySet<string> = new Set<SpanField>([
@@ -152,6 +154,9 @@ export class Checker {
   private readonly itemsWithParts = new Set<string>();
   private readonly streams = new Map<string, string>(); // done-type|item|part → deltas so far
   private readonly doneKeys = new Set<string>();
+  /** Bumped whenever outputs or partsAdded change (the index rule's cache, lastIndexes, is then stale). */
+  private indexVersion = 0;
+  private lastIndexes: { version: number; resp: unknown; item: unknown; out: unknown; part: unknown } = { version: -1, resp: null, item: null, out: null, part: null };
   private lastKey: { done: string; item: string; part: unknown; key: string } = { done: '', item: '', part: null, key: '' };
   /** Fields only GA requires, missing: reported at the end unless the capture turns out to be beta. */
   private readonly gaOnlyMissing: { source: string; line: number; message: string }[] = [];
@@ -268,22 +273,31 @@ export class Checker {
       case 'response.output_item.added':
         // Without a usable index (already reported as a field problem) the item's events are not cross-checked.
         if (typeof e.item?.id === 'string' && Number.isInteger(e.output_index)) {
+          this.indexVersion++;
           remember(this.outputs, `${e.response_id}:${e.output_index}`, e.item.id);
           remember(this.respOfItem, e.item.id, e.response_id);
         }
         return;
       case 'response.content_part.added':
+        this.indexVersion++;
         remember(this.partsAdded, `${itemId}:${partIdx}`);
         remember(this.itemsWithParts, itemId);
         break;
     }
     // Indexes: an event naming a response, an output index and an item must agree with output_item.added.
-    if (typeof respId === 'string' && typeof itemId === 'string' && typeof outIdx === 'number' && type !== 'response.output_item.added') {
+    const li = this.lastIndexes;
+    const same = li.version === this.indexVersion + evictions && li.resp === respId && li.item === itemId && li.out === outIdx && li.part === partIdx;
+    if (!same && typeof respId === 'string' && typeof itemId === 'string' && typeof outIdx === 'number' && type !== 'response.output_item.added') {
+      const before = this.findings.length + (this.counts['index-mismatch'] ?? 0);
       const expected = this.outputs.get(`${respId}:${outIdx}`);
       if (this.respOfItem.get(itemId) === respId && expected !== itemId) {
         this.find(f, 'index-mismatch', `output_index ${outIdx} of ${respId} is ${expected ?? 'no item'}, not ${itemId}`);
       } else if (typeof partIdx === 'number' && this.itemsWithParts.has(itemId) && !this.partsAdded.has(`${itemId}:${partIdx}`) && type !== 'response.content_part.added') {
         this.find(f, 'index-mismatch', `content_index ${partIdx} of ${itemId} was never added (response.content_part.added)`);
+      }
+      // Deltas repeat the same ids and indexes: while none of the maps changed, a check that passed passes again.
+      if (before === this.findings.length + (this.counts['index-mismatch'] ?? 0) && type !== 'response.content_part.added') {
+        this.lastIndexes = { version: this.indexVersion + evictions, resp: respId, item: itemId, out: outIdx, part: partIdx };
       }
     }
     const stream = STREAMS.get(type);
