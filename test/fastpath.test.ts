@@ -5,8 +5,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { Frame, ID_RANGE, type FieldName } from '../src/events/frame.js';
+import { Frame, ID_RANGE, type FieldName, type NumberName } from '../src/events/frame.js';
 import { Checker } from '../src/pipeline/check.js';
+import { PriceBook } from '../src/session/cost.js';
+import { SessionModels } from '../src/session/model.js';
 import { compileFilter, type FilterSpec } from '../src/pipeline/filter.js';
 import { Tally } from '../src/pipeline/tally.js';
 import { readFrames } from '../src/sources/read.js';
@@ -18,6 +20,10 @@ class RefFrame extends Frame {
   override field(name: FieldName): string | undefined {
     const v = this.json()?.[name];
     return typeof v === 'string' ? v : undefined;
+  }
+  override num(name: NumberName): number | undefined {
+    const v = this.json()?.[name];
+    return typeof v === 'number' ? v : undefined;
   }
   override eventIdBytes(): Buffer | null {
     const v = this.json()?.event_id;
@@ -188,5 +194,20 @@ describe('fast path against the JSON.parse reference', () => {
     // Most events never reach JSON.parse.
     const parsed = a.frames.filter((f) => (f as unknown as { parsed: unknown }).parsed !== undefined).length;
     expect(parsed).toBeLessThan(a.frames.length / 2);
+  });
+
+  it('gives the same turns and sessions (speech events and delta runs are read unparsed)', async () => {
+    const a = await fast();
+    const b = refFrames(path, text);
+    const run = (frames: Frame[]) => {
+      const turns: unknown[] = [];
+      const m = new SessionModels({ prices: new PriceBook(), keepText: true, onTurn: (t) => turns.push(t) });
+      frames.forEach((f) => m.add(f));
+      return { sessions: m.finish(), turns };
+    };
+    const ra = run(a.frames);
+    expect(ra.turns.length).toBeGreaterThan(30);
+    expect(JSON.stringify(ra.turns)).toContain('"audio_start_ms":');
+    expect(ra).toEqual(run(b.frames));
   });
 });
