@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// npm run bench [-- --quick] [-- --only stats,filter,cat,model,report,export,live,proxy,startup]
+// npm run bench [-- --quick] [-- --only stats,filter,cat,check,many,model,report,export,live,proxy,startup]
+// check: rtev check on the event-heavy capture (time and peak RSS: bounded memory). many: 2,000 small recordings
+// and 8 medium ones read by stats, filter --count, check and turns.
 // report: rtev report (--no-audio and with audio) against stats, and its page's time to interactive in Chromium.
 // model: stats, turns and session (the turn model) on the audio-heavy capture; with RTEV_BASELINE=/path/to/rtev
 // (a build from before the model) its stats is timed too, for the ratio.
@@ -7,8 +9,8 @@
 // Markdown table: MB/s, ratio to jq, peak RSS. Captures are made by bench/gen-capture.mjs into bench/data/
 // (kept between runs). Needs jq and /usr/bin/time (Debian packages `jq` and `time`).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,6 +29,9 @@ for (const tool of ['jq', '/usr/bin/time']) {
   }
 }
 mkdirSync(data, { recursive: true });
+// The machine, and how busy it was when the run began: on a shared machine every figure depends on it.
+const loadAtStart = loadavg().map((x) => x.toFixed(2)).join(' ');
+console.error(`bench: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, load average ${loadAtStart}`);
 
 function capture(name, genArgs) {
   const file = join(data, name);
@@ -68,7 +73,7 @@ function bench(label, size, cmds) {
 
 const q = (s) => `'${s}'`;
 const sizes = quick ? { audio: 200, events: 50 } : { audio: 1000, events: 200 };
-const reading = want('stats') || want('filter') || want('cat');
+const reading = want('stats') || want('filter') || want('cat') || want('check');
 const audio = reading || want('model') || want('report') || want('export') ? capture(`audio-${sizes.audio}mb.jsonl`, ['--mb', String(sizes.audio)]) : null;
 const events = reading || want('export') ? capture(`events-${sizes.events}mb.jsonl`, ['--mb', String(sizes.events), '--no-audio']) : null;
 
@@ -90,6 +95,35 @@ for (const [label, c] of reading ? [[`audio-heavy ${sizes.audio} MB`, audio], [`
     if (r.jq.out.trim() !== r['rtev filter'].out.trim()) throw new Error(`bench: jq selected ${r.jq.out.trim()} lines, rtev ${r['rtev filter'].out.trim()}`);
   }
   if (want('cat')) bench(`${label}: pretty-print`, c.bytes, [['rtev cat (to a pipe)', `${rtev} cat ${q(c.file)} | cat > /dev/null`, 2]]);
+  // check keeps event ids in bounded memory (src/pipeline/seen-ids.ts): its peak RSS is part of the target.
+  if (want('check') && c === events) bench(`${label}: protocol check`, c.bytes, [['rtev check', `${rtev} check ${q(c.file)} > /dev/null 2>&1`, 2]]);
+}
+
+if (want('many')) {
+  // A fleet: 2,000 small recordings (two turns each), and 8 medium ones (a copy of the event-heavy capture's
+  // first 25 MB each), read by the commands that take many SOURCEs.
+  const small = join(data, 'fleet-2000');
+  if (!existsSync(small)) {
+    mkdirSync(small);
+    const bases = Array.from({ length: 10 }, (_, i) => execFileSync(process.execPath, [join(root, 'bench', 'gen-capture.mjs'), '--client', '--no-audio', '--turns', '2', '--seed', String(i + 1)]).toString());
+    for (let k = 0; k < 2000; k++) writeFileSync(join(small, `call-${String(k).padStart(5, '0')}.jsonl`), bases[k % 10].replace(/"sess_[A-Za-z0-9]+"/g, `"sess_fleet_${k}"`));
+  }
+  const medium = join(data, 'fleet-8');
+  if (!existsSync(medium)) {
+    mkdirSync(medium);
+    const first = join(medium, 'call-0.jsonl');
+    execFileSync(process.execPath, [join(root, 'bench', 'gen-capture.mjs'), '--mb', '25', '--no-audio', '--out', first]);
+    const base = readFileSync(first, 'utf8');
+    for (let k = 1; k < 8; k++) writeFileSync(join(medium, `call-${k}.jsonl`), base.replace(/"sess_[A-Za-z0-9]+"/g, `"sess_medium_${k}"`));
+  }
+  for (const [label, dir] of [['2,000 small recordings', small], ['8 medium recordings (25 MB)', medium]]) {
+    const bytes = Number(execFileSync('du', ['-sb', dir]).toString().split('\t')[0]);
+    for (const cmd of ['stats', 'filter --count', 'check', 'turns']) {
+      // check finds ids repeated across the copies (exit 1): that is its job here, not a failure of the run.
+      const r = time(`${rtev} ${cmd} ${q(dir)} > /dev/null 2>&1${cmd === 'check' ? ' || [ $? -eq 1 ]' : ''}`, 1);
+      rows.push(`| ${label}: ${cmd} | rtev ${cmd} | ${r.secs.toFixed(2)} s | ${(bytes / 1e6 / r.secs).toFixed(0)} MB/s | | ${r.rssMB.toFixed(0)} MB |`);
+    }
+  }
 }
 
 if (want('model')) {
@@ -207,7 +241,7 @@ if (want('startup')) {
 
 const jqv = execFileSync('jq', ['--version']).toString().trim();
 const header = [
-  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${jqv}. ${new Date().toISOString().slice(0, 10)}.`,
+  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${jqv}; load average at start ${loadAtStart}. ${new Date().toISOString().slice(0, 10)}.`,
   '',
   '| capture: job | tool | time | throughput | vs jq | peak RSS |',
   '|---|---|---|---|---|---|',

@@ -5,7 +5,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { Frame, type FieldName } from '../src/events/frame.js';
+import { Frame, ID_RANGE, type FieldName, type NumberName } from '../src/events/frame.js';
+import { Checker } from '../src/pipeline/check.js';
+import { PriceBook } from '../src/session/cost.js';
+import { SessionModels } from '../src/session/model.js';
 import { compileFilter, type FilterSpec } from '../src/pipeline/filter.js';
 import { Tally } from '../src/pipeline/tally.js';
 import { readFrames } from '../src/sources/read.js';
@@ -17,6 +20,18 @@ class RefFrame extends Frame {
   override field(name: FieldName): string | undefined {
     const v = this.json()?.[name];
     return typeof v === 'string' ? v : undefined;
+  }
+  override num(name: NumberName): number | undefined {
+    const v = this.json()?.[name];
+    return typeof v === 'number' ? v : undefined;
+  }
+  override eventIdBytes(): Buffer | null {
+    const v = this.json()?.event_id;
+    if (typeof v !== 'string') return null;
+    const b = Buffer.from(v);
+    ID_RANGE[0] = 0;
+    ID_RANGE[1] = b.length;
+    return b;
   }
   override audioBytes(): number {
     const e = this.json();
@@ -93,6 +108,18 @@ describe('fast path against the JSON.parse reference', () => {
   const lines = gen.trimEnd().split('\n').map(awkward);
   lines.splice(100, 0, 'garbage', '{"type":"x"', '[1,2]', '{"dir":"server","event":{"no":"type"}}', '{"type":"response.made.up","n":1}');
   lines.splice(300, 0, '{"ts":"2026-11-25T12:00:10.000Z","dir":"server","text":"not json"}', '{"ts":"2026-11-25T12:00:10.000Z","dir":"server","binary":"AAECAw=="}');
+  // Events check must find fault with, each from the scanner's fields (never parsed) where it can: a repeated
+  // event id, wrong kinds, indexes that disagree, a delta after its done.
+  const audioDelta = gen.split('\n').map((l) => (l ? JSON.parse(l) : null)).find((r) => r?.event?.type === 'response.output_audio.delta').event;
+  const { response_id: R, item_id: I, event_id: E } = audioDelta;
+  lines.push(
+    JSON.stringify({ type: 'response.output_audio_transcript.delta', event_id: E, response_id: R, item_id: I, output_index: 1.5, content_index: 0, delta: 5 }),
+    `{"type":"response.output_audio_transcript.delta","event_id":"ev_\\u0041","response_id":"${R}","item_id":"${I}","output_index":7,"content_index":1e0,"delta":"late \\u00e9"}`,
+    '{"type":"response.output_audio_transcript.delta","event_id":"ev_A","response_id":"r_x","item_id":"i_x","output_index":-0,"content_index":"0","delta":null}',
+    '{"type":"input_audio_buffer.speech_started","event_id":"ev_s","audio_start_ms":"12","item_id":3}',
+    `{"type":"response.output_audio.delta","event_id":"ev_a","response_id":"${R}","item_id":"${I}","output_index":0,"content_index":2,"delta":"AAAA"}`,
+    '{"type":"response.output_audio.delta","event_id":"ev_b","response_id":"r_y","item_id":"i_y","output_index":0,"content_index":0,"delta":"AA","delta":{}}',
+  );
   const text = lines.join('\n') + '\n';
   const path = join(tmp(), 'awkward.jsonl');
   writeFileSync(path, text);
@@ -149,5 +176,38 @@ describe('fast path against the JSON.parse reference', () => {
       expect(sel, JSON.stringify(spec)).toEqual(b.frames.filter(pb).map((f) => f.line));
       expect(sel.length, JSON.stringify(spec)).toBeGreaterThan(0);
     }
+  });
+
+  it('gives the same check findings, though most events are checked unparsed', async () => {
+    const a = await fast();
+    const b = refFrames(path, text);
+    const run = (frames: Frame[]) => {
+      const c = new Checker();
+      frames.forEach((f) => c.add(f));
+      return { findings: c.finish(), counts: c.counts, old: c.possibleOldDuplicates };
+    };
+    const ra = run(a.frames);
+    expect(ra).toEqual(run(b.frames));
+    // Each fault above is found (a broken fast path finds different ones, or none).
+    for (const rule of ['duplicate-event-id', 'field-type', 'index-mismatch', 'delta-after-done']) expect(ra.counts, rule).toHaveProperty(rule);
+    expect(ra.findings.filter((f) => f.rule === 'duplicate-event-id').length).toBe(2);
+    // Most events never reach JSON.parse.
+    const parsed = a.frames.filter((f) => (f as unknown as { parsed: unknown }).parsed !== undefined).length;
+    expect(parsed).toBeLessThan(a.frames.length / 2);
+  });
+
+  it('gives the same turns and sessions (speech events and delta runs are read unparsed)', async () => {
+    const a = await fast();
+    const b = refFrames(path, text);
+    const run = (frames: Frame[]) => {
+      const turns: unknown[] = [];
+      const m = new SessionModels({ prices: new PriceBook(), keepText: true, onTurn: (t) => turns.push(t) });
+      frames.forEach((f) => m.add(f));
+      return { sessions: m.finish(), turns };
+    };
+    const ra = run(a.frames);
+    expect(ra.turns.length).toBeGreaterThan(30);
+    expect(JSON.stringify(ra.turns)).toContain('"audio_start_ms":');
+    expect(ra).toEqual(run(b.frames));
   });
 });

@@ -1,5 +1,6 @@
 import { safeStringify, escapeControls } from '../format/escape.js';
 import { Checker, RULES } from '../pipeline/check.js';
+import { FALSE_POSITIVE_RATE, WINDOW } from '../pipeline/seen-ids.js';
 import { compileFilter, type FilterSpec } from '../pipeline/filter.js';
 import { EXIT, type Ctx } from './context.js';
 import { visitFrames } from './frames.js';
@@ -24,7 +25,10 @@ export async function runCheck(sources: string[], o: FilterSpec & { json?: boole
   const shown = findings.length < errors + warnings ? ` (${errors + warnings - findings.length} beyond the first 1000 of a rule not listed)` : '';
   // The findings first (stdout), then the summary (stderr): on a terminal the summary is the last line.
   await ctx.out.flush();
-  ctx.say(`rtev check: ${errors} protocol error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}${per ? ` (${per})` : ''}${shown}`);
+  // Repeats of ids older than the exact window: a Bloom filter's "maybe", so counted here, never named or failed on.
+  const old = checker.possibleOldDuplicates;
+  const maybe = old ? `; ${old} server event_id${old === 1 ? '' : 's'} may repeat one older than the last ${WINDOW.toLocaleString('en-US')} (not confirmed: a Bloom filter, false-positive rate ${FALSE_POSITIVE_RATE} per id)` : '';
+  ctx.say(`rtev check: ${errors} protocol error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}${per ? ` (${per})` : ''}${shown}${maybe}`);
   if (run.code !== EXIT.ok) return run.code;
   return errors > 0 ? EXIT.failure : EXIT.ok;
 }

@@ -2,7 +2,7 @@ import type { Protocol, Tag } from '../events/catalogue.js';
 import type { Frame } from '../events/frame.js';
 import { escapeControls } from '../format/escape.js';
 import { filterWarnings, type FilterSpec } from '../pipeline/filter.js';
-import { readFrames, type SourceError } from '../sources/read.js';
+import { readSources, type SourceError } from '../sources/read.js';
 import { MalformedReport } from '../sources/report.js';
 import { EXIT, type Ctx } from './context.js';
 
@@ -28,10 +28,12 @@ export interface ReadRun {
  * type and of --since/--until on sources without timestamps.
  */
 export async function visitFrames(
-  sources: string[], ctx: Ctx, flags: ReadFlags, visit: (f: Frame) => boolean | void,
+  sources: string[], ctx: Ctx, flags: ReadFlags,
+  /** Each frame, as its line is read (keep what you need of it, not the frame: see FrameSink); false stops. */
+  visit: (f: Frame) => boolean | void,
   /** Drop lines by type before frames are made (filter's raw output, stats): see compileTypePrefilter. */
   keepTag?: (tag: Tag) => boolean,
-  /** Awaited after each batch, like stdout's back-pressure (export waits for its compression to keep up). */
+  /** Awaited after each chunk read, like stdout's back-pressure (export waits for its compression to keep up). */
   afterBatch?: () => Promise<void>,
 ): Promise<ReadRun> {
   for (const w of filterWarnings(flags)) ctx.say(escapeControls(`rtev: warning: ${w}`));
@@ -48,28 +50,18 @@ export async function visitFrames(
   };
   // Sources read with --since/--until, and whether each had a timestamp.
   const timed = flags.since !== undefined || flags.until !== undefined ? new Map<string, boolean>() : null;
-  // Meta lines are met while a chunk is split, before its frames are handed over: they wait here and go to
-  // onMeta in their place among the frames.
-  const metas: { source: string; line: number; rtev: unknown }[] = [];
-  const onMeta = flags.onMeta;
-  const flushMetas = (before: Frame | null) => {
-    let n = 0;
-    while (n < metas.length && (before === null || metas[n]!.source !== before.source || metas[n]!.line < before.line)) n++;
-    for (const m of metas.splice(0, n)) onMeta!(m.source, m.line, m.rtev);
-  };
-  const reading = { stdin: ctx.io.stdin, report, onSourceError, keepTag, protocol: flags.protocol, onMeta: onMeta && ((source: string, line: number, rtev: unknown) => { metas.push({ source, line, rtev }); }) };
-  outer: for await (const batch of readFrames(sources, reading)) {
-    if (timed) for (const f of batch) if (!timed.get(f.source)) timed.set(f.source, !Number.isNaN(f.time));
-    for (const f of batch) {
-      if (metas.length) flushMetas(f);
-      if (visit(f) === false) break outer;
-    }
-    if (metas.length) flushMetas(null);
-    await ctx.out.maybeFlush();
-    if (afterBatch) await afterBatch();
-    if (ctx.out.closed) break;
-  }
-  if (metas.length) flushMetas(null);
+  const reading = { stdin: ctx.io.stdin, report, onSourceError, keepTag, protocol: flags.protocol, onMeta: flags.onMeta };
+  await readSources(sources, reading, {
+    frame(f) {
+      if (timed && !timed.get(f.source)) timed.set(f.source, !Number.isNaN(f.time));
+      return visit(f);
+    },
+    async chunk() {
+      await ctx.out.maybeFlush();
+      if (afterBatch) await afterBatch();
+      return !ctx.out.closed;
+    },
+  });
   report.finish();
   if (timed) {
     const untimed = [...timed].filter(([, t]) => !t).map(([s]) => s);

@@ -75,8 +75,11 @@ function cutDeep(buf: Buffer, start: number, end: number, limit: number): string
   return parts.join('');
 }
 
-/** JSON.parse of `buf[start, end)`, with nesting deeper than MAX_JSON_DEPTH cut (see above). Throws as JSON.parse. */
-export function parseBounded(buf: Buffer, start: number, end: number, limit = MAX_JSON_DEPTH): unknown {
-  const text = nestsDeeper(buf, start, end, limit) ? cutDeep(buf, start, end, limit) : buf.toString('utf8', start, end);
-  return JSON.parse(text);
+/**
+ * JSON.parse of `buf[start, end)`, with nesting deeper than MAX_JSON_DEPTH cut (see above). Throws as JSON.parse.
+ * `depth`, when the scanner measured it, saves counting the brackets again.
+ */
+export function parseBounded(buf: Buffer, start: number, end: number, limit = MAX_JSON_DEPTH, depth = -1): unknown {
+  const deep = depth < 0 ? nestsDeeper(buf, start, end, limit) : depth > limit;
+  return JSON.parse(deep ? cutDeep(buf, start, end, limit) : buf.toString('utf8', start, end));
 }

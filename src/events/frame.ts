@@ -1,14 +1,34 @@
-import { parseBounded } from './bounded-json.js';
+import { MAX_JSON_DEPTH, parseBounded } from './bounded-json.js';
 import { classify, type Protocol, type Tag } from './catalogue.js';
 import { Slot, Spans, scanObject, spanString, base64Bytes, hasEscape } from '../scan/scan.js';
-import { isCanonicalIso, isoOf, timeMs } from './time.js';
+import { isCanonicalIso, isoOf, isPlainIsoAt, timeMs } from './time.js';
 
 export type FrameKind = 'event' | 'text' | 'binary';
 export type FieldName = 'response_id' | 'item_id' | 'call_id' | 'event_id' | 'delta';
 /** Number fields the scanner finds, for GPT-Live's and Translation's audio and transcript clocks. */
-export type NumberName = 'start_ms' | 'end_ms' | 'elapsed_ms' | 'sample_rate';
-const NUMBER_SLOTS = [Slot.start_ms, Slot.end_ms, Slot.elapsed_ms, Slot.sample_rate] as const;
-const NUMBER_INDEX: Record<NumberName, number> = { start_ms: 0, end_ms: 1, elapsed_ms: 2, sample_rate: 3 };
+export type NumberName = 'start_ms' | 'end_ms' | 'elapsed_ms' | 'sample_rate' | 'audio_start_ms' | 'audio_end_ms';
+const NUMBER_SLOTS = [Slot.start_ms, Slot.end_ms, Slot.elapsed_ms, Slot.sample_rate, Slot.audio_start_ms, Slot.audio_end_ms] as const;
+const NUMBER_INDEX: Record<NumberName, number> = { start_ms: 0, end_ms: 1, elapsed_ms: 2, sample_rate: 3, audio_start_ms: 4, audio_end_ms: 5 };
+/** Where `eventIdBytes` left the id: [start, end) in the buffer it returned. */
+export const ID_RANGE = new Int32Array(2);
+/** Bits of `esc` beyond the escape states: which of `delta` and `audio` the event has. */
+const DELTA_KEY = 1 << 10, AUDIO_KEY = 1 << 11;
+
+/** The top-level fields whose JSON kind a frame knows from the scanner (see `Frame.kindOf`). */
+export type SpanField = FieldName | 'audio' | 'output_index' | 'content_index' | NumberName;
+/** A JSON value's kind, as `rtev check` names them (integers apart from other numbers). */
+export type JsonKind = 'string' | 'integer' | 'number' | 'object' | 'array' | 'null' | 'boolean';
+
+/** The kind of the JSON value starting at `buf[s]`, a number's from its text (`1.0` and `1e2` are integers, as parsed). */
+function kindAt(buf: Buffer, s: number, e: number): JsonKind {
+  const c = buf[s]!;
+  if (c === 0x22) return 'string';
+  if (c === 0x7b) return 'object';
+  if (c === 0x5b) return 'array';
+  if (c === 0x6e) return 'null';
+  if (c === 0x74 || c === 0x66) return 'boolean';
+  return Number.isInteger(Number(buf.toString('latin1', s, e))) ? 'integer' : 'number';
+}
 
 /**
  * One frame of a capture: its raw bytes, where it came from, and what the scanner learnt cheaply (the spans
@@ -33,6 +53,12 @@ export class Frame {
   private esc = 0;
   /** The time in ms once computed (NaN: none). */
   private ms: number | undefined = undefined;
+  /** How deep the event nests, as the scanner measured it (-1: not known). */
+  private depth = -1;
+  /** Whether a string in the event has a backslash escape (true when not known). */
+  private escapes = true;
+  /** Whether the scanner's spans were given (a frame built without them knows no field from its bytes). */
+  private scanned = false;
 
   constructor(
     readonly source: string,
@@ -56,9 +82,14 @@ export class Frame {
     /** The scanner's spans of the event's fields, as offsets in `ev`. */
     spans: Spans | null,
     protocol: Protocol = 'realtime',
+    /** The type's tag, when the caller has it already (as `classify` gives it). */
+    tag?: Tag,
   ) {
-    this.tag = classify(type, protocol, dir);
+    this.tag = tag ?? classify(type, protocol, dir);
     if (spans === null) return;
+    this.depth = spans.depth;
+    this.escapes = spans.escapes;
+    this.scanned = true;
     let s = spans.start(Slot.response_id);
     if (s >= 0) { this.rS = s; this.rE = spans.end(Slot.response_id); this.esc |= spans.escaped(Slot.response_id); }
     s = spans.start(Slot.item_id);
@@ -74,14 +105,17 @@ export class Frame {
     for (let k = 0; k < NUMBER_SLOTS.length; k++) {
       s = spans.start(NUMBER_SLOTS[k]!);
       if (s < 0) continue;
-      this.nums ??= new Int32Array(8).fill(-1);
+      this.nums ??= new Int32Array(2 * NUMBER_SLOTS.length).fill(-1);
       this.nums[2 * k] = s;
       this.nums[2 * k + 1] = spans.end(NUMBER_SLOTS[k]!);
     }
-    // Audio: server deltas carry it in `delta`, client appends in `audio`.
-    const d = spans.start(Slot.delta) >= 0 ? Slot.delta : Slot.audio;
+    // Audio: server deltas carry it in `delta`, client appends in `audio`. Which keys were there is kept too.
+    const hasDelta = spans.start(Slot.delta) >= 0, hasAudio = spans.start(Slot.audio) >= 0;
+    const d = hasDelta ? Slot.delta : Slot.audio;
     s = spans.start(d);
     if (s >= 0) { this.dS = s; this.dE = spans.end(d); this.esc |= spans.escaped(d) << 8; }
+    if (hasDelta) this.esc |= DELTA_KEY;
+    if (hasAudio) this.esc |= AUDIO_KEY;
   }
 
   /** The event's own bytes (for `--json` and recordings, spliced verbatim). */
@@ -119,9 +153,15 @@ export class Frame {
     return this.ms;
   }
 
+  /** Whether the frame has a time (`time` is not NaN): told from the bytes when the time is in rtev's own form. */
+  hasTime(): boolean {
+    if (this.ms === undefined && this.tsS >= 0 && isPlainIsoAt(this.buf, this.tsS, this.tsE)) return true;
+    return !Number.isNaN(this.time);
+  }
+
   /** The whole event, parsed on first use (nesting past MAX_JSON_DEPTH cut). Text and binary frames give their string. */
   json(): any {
-    if (this.parsed === undefined) this.parsed = parseBounded(this.ev, this.evStart, this.evEnd);
+    if (this.parsed === undefined) this.parsed = parseBounded(this.ev, this.evStart, this.evEnd, MAX_JSON_DEPTH, this.depth);
     return this.parsed;
   }
 
@@ -146,12 +186,112 @@ export class Frame {
   }
 
   /**
+   * The UTF-8 bytes of a string `event_id`, without making a string: its span in the event's own bytes when it
+   * has no escape, else a decoded copy; the range is left in ID_RANGE. Null when absent or not a string.
+   */
+  eventIdBytes(): Buffer | null {
+    const s = this.eS;
+    if (s < 0 || this.ev[s] !== 0x22) return null;
+    const esc = (this.esc >> 6) & 3;
+    if (esc === 0 || (esc === 2 && !hasEscape(this.ev, s, this.eE))) {
+      ID_RANGE[0] = s + 1;
+      ID_RANGE[1] = this.eE - 1;
+      return this.ev;
+    }
+    const b = Buffer.from(spanString(this.ev, s, this.eE, 1), 'utf8');
+    ID_RANGE[0] = 0;
+    ID_RANGE[1] = b.length;
+    return b;
+  }
+
+  /**
+   * Whether a top-level string field equals `value`, compared byte for byte without decoding the field (the
+   * turn model looks up the same response or item many times in a row).
+   */
+  fieldEquals(name: 'response_id' | 'item_id', value: string): boolean {
+    const [s, e, esc] = name === 'response_id' ? [this.rS, this.rE, this.esc & 3] : [this.iS, this.iE, (this.esc >> 2) & 3];
+    if (s < 0 || this.ev[s] !== 0x22) return false;
+    if (esc === 0 && e - s - 2 === value.length) {
+      const ev = this.ev;
+      let i = 0;
+      for (; i < value.length; i++) {
+        const c = value.charCodeAt(i);
+        if (c >= 0x80 || ev[s + 1 + i] !== c) break;
+      }
+      if (i === value.length) return true;
+      if (value.charCodeAt(i) < 0x80) return false; // a plain byte differs
+    } else if (esc === 0 && value.length > e - s - 2) {
+      return false; // a string is never longer than its UTF-8 bytes
+    }
+    return this.str(s, e, esc) === value;
+  }
+
+  /**
+   * Whether the event's text may hold `text` as written in JSON: false only when its bytes do not hold it and no
+   * string in the event has an escape (which could spell it otherwise). Lets a reader skip parsing an event.
+   */
+  mayContain(text: string): boolean {
+    return this.escapes || this.eventBytes().includes(text);
+  }
+
+  /**
    * The JSON kind of a field the scanner saw, without decoding it: 'string', 'other', or 'absent'.
    * `delta` stands for `audio` too (a client append's payload).
    */
   fieldKind(name: FieldName | 'audio'): 'string' | 'other' | 'absent' {
     const s = name === 'response_id' ? this.rS : name === 'item_id' ? this.iS : name === 'call_id' ? this.cS : name === 'event_id' ? this.eS : this.dS;
     return s < 0 ? 'absent' : this.ev[s] === 0x22 ? 'string' : 'other';
+  }
+
+  /**
+   * The kind of a top-level field, exactly as of the parsed event (`'absent'` when it has none), told from the
+   * scanner's span without parsing; `'unknown'` when the scanner kept no span for it (`audio` beside a `delta`).
+   * Frames built without spans know nothing: `'unknown'`.
+   */
+  kindOf(name: SpanField): JsonKind | 'absent' | 'unknown' {
+    const [s, e] = this.spanOf(name);
+    if (s === -2) return 'unknown';
+    return s < 0 ? 'absent' : kindAt(this.ev, s, e);
+  }
+
+  /** A top-level number field (an index, a clock) as parsed, without parsing: undefined when absent or not a number. */
+  number(name: 'output_index' | 'content_index' | NumberName): number | undefined {
+    const [s, e] = this.spanOf(name);
+    if (s < 0) return undefined;
+    const ev = this.ev;
+    const c = ev[s]!;
+    if (c !== 0x2d && (c < 0x30 || c > 0x39)) return undefined;
+    // Small whole numbers (indexes) from their digits; anything else as Number reads the text, as JSON.parse.
+    if (e - s <= 9 && c !== 0x2d) {
+      let v = 0, i = s;
+      for (; i < e; i++) { const d = ev[i]! - 0x30; if (d < 0 || d > 9) break; v = v * 10 + d; }
+      if (i === e) return v;
+    }
+    return Number(ev.toString('latin1', s, e));
+  }
+
+  /** Whether the frame was built with the scanner's spans (kindOf, number and the fields know something). */
+  get hasSpans(): boolean {
+    return this.scanned;
+  }
+
+  /** The span of a field in `ev`: [-1, -1] when absent, [-2, -2] when not known. */
+  private spanOf(name: SpanField): [number, number] {
+    if (!this.scanned) return [-2, -2];
+    switch (name) {
+      case 'response_id': return [this.rS, this.rE];
+      case 'item_id': return [this.iS, this.iE];
+      case 'call_id': return [this.cS, this.cE];
+      case 'event_id': return [this.eS, this.eE];
+      case 'output_index': return [this.oS, this.oE];
+      case 'content_index': return [this.pS, this.pE];
+      case 'delta': return this.esc & DELTA_KEY ? [this.dS, this.dE] : [-1, -1];
+      case 'audio': return this.esc & DELTA_KEY ? (this.esc & AUDIO_KEY ? [-2, -2] : [-1, -1]) : [this.dS, this.dE];
+      default: {
+        const k = NUMBER_INDEX[name];
+        return this.nums ? [this.nums[2 * k]!, this.nums[2 * k + 1]!] : [-1, -1];
+      }
+    }
   }
 
   /**

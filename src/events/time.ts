@@ -34,3 +34,27 @@ export function isCanonicalIso(s: string): boolean {
 export function isoOf(ms: number): string {
   return new Date(ms).toISOString();
 }
+
+const D = (c: number) => c >= 0x30 && c <= 0x39;
+const two = (buf: Buffer, i: number) => (buf[i]! - 0x30) * 10 + buf[i + 1]! - 0x30;
+
+/**
+ * Whether the JSON string at `buf[s, e)` (quotes included) is an ISO time as rtev writes it
+ * (`"2026-11-25T12:00:00.000Z"`, any number of fraction digits) that `timeMs` takes: checked on the bytes, with
+ * no string made. False says nothing: the time may still be valid in another form.
+ */
+export function isPlainIsoAt(buf: Buffer, s: number, e: number): boolean {
+  const n = e - s;
+  if (n < 22 || buf[s] !== 0x22 || buf[e - 1] !== 0x22 || buf[e - 2] !== 0x5a) return false; // "…Z"
+  const i = s + 1;
+  if (!(D(buf[i]!) && D(buf[i + 1]!) && D(buf[i + 2]!) && D(buf[i + 3]!) && buf[i + 4] === 0x2d && D(buf[i + 5]!) && D(buf[i + 6]!)
+    && buf[i + 7] === 0x2d && D(buf[i + 8]!) && D(buf[i + 9]!) && buf[i + 10] === 0x54 && D(buf[i + 11]!) && D(buf[i + 12]!)
+    && buf[i + 13] === 0x3a && D(buf[i + 14]!) && D(buf[i + 15]!) && buf[i + 16] === 0x3a && D(buf[i + 17]!) && D(buf[i + 18]!))) return false;
+  if (n > 22) {
+    if (buf[i + 19] !== 0x2e || n === 23) return false;
+    for (let k = i + 20; k < e - 2; k++) if (!D(buf[k]!)) return false;
+  }
+  const year = two(buf, i) * 100 + two(buf, i + 2);
+  const month = two(buf, i + 5), day = two(buf, i + 8);
+  return year >= 1970 && month >= 1 && month <= 12 && day >= 1 && day <= 31 && two(buf, i + 11) <= 23 && two(buf, i + 14) <= 59 && two(buf, i + 17) <= 59;
+}

@@ -1,7 +1,8 @@
 import { BETA_ALIASES, knownTypes, type FieldKind, type Protocol, type Variant } from '../events/catalogue.js';
-import type { Frame } from '../events/frame.js';
+import { ID_RANGE, type Frame, type SpanField } from '../events/frame.js';
 import { ProtocolRules } from './check-live.js';
 import { nearest } from './nearest.js';
+import { Seen, SeenIds } from './seen-ids.js';
 
 export type Severity = 'error' | 'warning';
 
@@ -33,12 +34,6 @@ export interface Finding {
   severity: Severity;
   message: string;
 }
-
-/** Events whose payload is audio: checked from the scanner's spans, never parsed (every protocol's). */
-const AUDIO_TYPES: ReadonlySet<string> = new Set([
-  'response.output_audio.delta', 'input_audio_buffer.append',
-  'session.output_audio.delta', 'session.input_audio.append', 'session.input_audio_buffer.append', 'session.output_audio.fixture.play',
-]);
 
 /** Fields a beta server did not require (PROTOCOL.md §2.6): not reported in beta captures. */
 const BETA_OPTIONAL = new Map<string, string[]>(Object.entries({
@@ -80,7 +75,42 @@ export function nearestType(type: string, protocol: Protocol = 'realtime'): stri
   return nearest(type, knownTypes(protocol));
 }
 
-const MAX_IDS = 2_000_000;
+/**
+ * How many responses, items and parts the order rules remember (each map on its own, the oldest forgotten
+ * first): memory stays bounded whatever the capture's length. Far more than any response keeps open.
+ */
+export const MAX_REMEMBERED = 100_000;
+
+/** Add to a Map or Set that forgets its oldest entry past MAX_REMEMBERED. */
+function remember<K>(m: Set<K>, k: K): void;
+function remember<K, V>(m: Map<K, V>, k: K, v: V): void;
+function remember<K, V>(m: Map<K, V> | Set<K>, k: K, v?: V): void {
+  if (m instanceof Map) m.set(k, v as V);
+  else m.add(k);
+  if (m.size > MAX_REMEMBERED) { m.delete(m.keys().next().value as K); evictions++; }
+}
+/** Entries forgotten so far (by any Checker): a cache over these maps is stale once it changes. */
+let evictions = 0;
+
+/** The fields a frame knows the JSON kind of from the scanner's spans (Frame.kindOf). */
+const SPAN_FIELDS: ReadonlySet<string> = new Set<SpanField>([
+  'response_id', 'item_id', 'call_id', 'event_id', 'delta', 'audio', 'output_index', 'content_index',
+  'start_ms', 'end_ms', 'elapsed_ms', 'sample_rate', 'audio_start_ms', 'audio_end_ms',
+]);
+
+/** Types whose rules read more than the scanner's fields (ids of nested objects, done texts, error codes): parsed. */
+const PARSED_TYPES: ReadonlySet<string> = new Set([
+  'session.created', 'response.created', 'response.done', 'response.output_item.added', 'error',
+  ...[...STREAMS.values()].filter((s) => s.field && !s.delta).map((s) => s.done),
+]);
+
+/** Whether a variant's events are checked from the scanner's spans alone (every required field is one it keeps). */
+const UNPARSED = new Map<Variant, boolean>();
+function unparsed(v: Variant): boolean {
+  let u = UNPARSED.get(v);
+  if (u === undefined) UNPARSED.set(v, (u = !PARSED_TYPES.has(v.type) && Object.keys(v.required).every((k) => SPAN_FIELDS.has(k))));
+  return u;
+}
 
 /** Where a finding is. Kept instead of frames: a frame holds on to its whole 1 MiB input chunk. */
 type Place = { source: string; line: number };
@@ -95,9 +125,10 @@ function requiredList(v: Variant): [string, FieldKind][] {
 }
 
 /**
- * Protocol conformance, frame by frame. Audio deltas are checked from the scanner's spans (ids, indexes,
- * the delta's presence), never parsed; other events are parsed once. State is per open response, item and
- * part, plus the set of event ids seen.
+ * Protocol conformance, frame by frame. Events whose rules need only the scanner's fields (deltas, audio,
+ * speech events) are checked from its spans, with the kinds JSON.parse would give; the others are parsed once.
+ * State is bounded: per response, item and part up to MAX_REMEMBERED each, and event ids in SeenIds (exact
+ * within its window, a Bloom filter beyond).
  */
 export class Checker {
   readonly findings: Finding[] = [];
@@ -106,7 +137,11 @@ export class Checker {
   private readonly betaSeen = new Map<string, { first: Place; n: number }>();
   private firstGaRenamed: (Place & { type: string; seq: number }) | null = null;
   private firstBetaRenamed: (Place & { type: string; seq: number }) | null = null;
-  private readonly ids = new Set<string>();
+  private readonly ids = new SeenIds();
+  /** Server event ids that may repeat one older than SeenIds' window: counted, not named (see seen-ids.ts). */
+  get possibleOldDuplicates(): number {
+    return this.ids.unconfirmed;
+  }
   private readonly created = new Map<string, Place>();
   /** Whether the capture saw its session start; until then, responses it never saw created joined late. */
   private sessionStarted = false;
@@ -119,6 +154,10 @@ export class Checker {
   private readonly itemsWithParts = new Set<string>();
   private readonly streams = new Map<string, string>(); // done-type|item|part → deltas so far
   private readonly doneKeys = new Set<string>();
+  /** Bumped whenever outputs or partsAdded change (the index rule's cache, lastIndexes, is then stale). */
+  private indexVersion = 0;
+  private lastIndexes: { version: number; resp: unknown; item: unknown; out: unknown; part: unknown } = { version: -1, resp: null, item: null, out: null, part: null };
+  private lastKey: { done: string; item: string; part: unknown; key: string } = { done: '', item: '', part: null, key: '' };
   /** Fields only GA requires, missing: reported at the end unless the capture turns out to be beta. */
   private readonly gaOnlyMissing: { source: string; line: number; message: string }[] = [];
 
@@ -151,9 +190,10 @@ export class Checker {
       return;
     }
     const type = tag.variant.type;
-    const audio = AUDIO_TYPES.has(type);
-    const e = audio ? null : f.tryJson();
-    if (!audio && (e === undefined || e === null)) return;
+    // A frame without the scanner's spans (kindOf 'unknown') is parsed, whatever its type.
+    const spans = unparsed(tag.variant) && f.hasSpans;
+    const e = spans ? null : f.tryJson();
+    if (!spans && (e === undefined || e === null)) return;
     const realtime = tag.variant.protocol === 'realtime';
 
     if (realtime && type === 'session.created' && this.ga === null) {
@@ -162,10 +202,11 @@ export class Checker {
     }
     if (realtime) this.names(f);
     this.fields(f, e);
-    const id = f.field('event_id');
-    if (id !== undefined && f.direction === 'server') {
-      if (this.ids.has(id)) this.find(f, 'duplicate-event-id', `event_id "${id}" was used before`);
-      else if (this.ids.size < MAX_IDS) this.ids.add(id);
+    if (f.direction === 'server') {
+      const id = f.eventIdBytes();
+      if (id !== null && this.ids.add(id, ID_RANGE[0]!, ID_RANGE[1]!) === Seen.duplicate) {
+        this.find(f, 'duplicate-event-id', `event_id "${f.field('event_id')}" was used before`);
+      }
     }
     this.protocolRules.add(f, e);
     // Responses, items, parts and their deltas are Realtime's: GPT-Live and Translation have none of them.
@@ -201,33 +242,23 @@ export class Checker {
     }
   }
 
-  /** The kind of a field of an unparsed audio frame, from the scanner's spans. */
+  /** The kind of a field of an unparsed frame, from the scanner's spans ('unchecked': `audio` beside a `delta`). */
   private spanKind(f: Frame, name: string): ReturnType<typeof kindOf> | 'absent' | 'unchecked' {
-    switch (name) {
-      case 'event_id': case 'response_id': case 'item_id': case 'delta': case 'audio': {
-        const k = f.fieldKind(name);
-        return k === 'other' ? 'unchecked' : k;
-      }
-      case 'output_index': case 'content_index': {
-        const n = f.index(name);
-        return n === undefined ? 'absent' : n === null ? 'unchecked' : 'integer';
-      }
-      default:
-        return 'unchecked';
-    }
+    const k = f.kindOf(name as SpanField);
+    return k === 'unknown' ? 'unchecked' : k;
   }
 
   private order(f: Frame, type: string, e: any): void {
     const respId = e ? e.response_id : f.field('response_id');
     const itemId = e ? e.item_id : f.field('item_id');
-    const outIdx = e ? e.output_index : f.index('output_index');
-    const partIdx = e ? e.content_index : f.index('content_index');
+    const outIdx = e ? e.output_index : f.number('output_index');
+    const partIdx = e ? e.content_index : f.number('content_index');
     switch (type) {
       case 'session.created':
         this.sessionStarted = true;
         break;
       case 'response.created':
-        if (typeof e.response?.id === 'string') this.created.set(e.response.id, place(f));
+        if (typeof e.response?.id === 'string') remember(this.created, e.response.id, place(f));
         return;
       case 'response.done': {
         const id = e.response?.id;
@@ -242,35 +273,51 @@ export class Checker {
       case 'response.output_item.added':
         // Without a usable index (already reported as a field problem) the item's events are not cross-checked.
         if (typeof e.item?.id === 'string' && Number.isInteger(e.output_index)) {
-          this.outputs.set(`${e.response_id}:${e.output_index}`, e.item.id);
-          this.respOfItem.set(e.item.id, e.response_id);
+          this.indexVersion++;
+          remember(this.outputs, `${e.response_id}:${e.output_index}`, e.item.id);
+          remember(this.respOfItem, e.item.id, e.response_id);
         }
         return;
       case 'response.content_part.added':
-        this.partsAdded.add(`${e.item_id}:${e.content_index}`);
-        this.itemsWithParts.add(e.item_id);
+        this.indexVersion++;
+        remember(this.partsAdded, `${itemId}:${partIdx}`);
+        remember(this.itemsWithParts, itemId);
         break;
     }
     // Indexes: an event naming a response, an output index and an item must agree with output_item.added.
-    if (typeof respId === 'string' && typeof itemId === 'string' && typeof outIdx === 'number' && type !== 'response.output_item.added') {
+    const li = this.lastIndexes;
+    const same = li.version === this.indexVersion + evictions && li.resp === respId && li.item === itemId && li.out === outIdx && li.part === partIdx;
+    if (!same && typeof respId === 'string' && typeof itemId === 'string' && typeof outIdx === 'number' && type !== 'response.output_item.added') {
+      const before = this.findings.length + (this.counts['index-mismatch'] ?? 0);
       const expected = this.outputs.get(`${respId}:${outIdx}`);
       if (this.respOfItem.get(itemId) === respId && expected !== itemId) {
         this.find(f, 'index-mismatch', `output_index ${outIdx} of ${respId} is ${expected ?? 'no item'}, not ${itemId}`);
       } else if (typeof partIdx === 'number' && this.itemsWithParts.has(itemId) && !this.partsAdded.has(`${itemId}:${partIdx}`) && type !== 'response.content_part.added') {
         this.find(f, 'index-mismatch', `content_index ${partIdx} of ${itemId} was never added (response.content_part.added)`);
       }
+      // Deltas repeat the same ids and indexes: while none of the maps changed, a check that passed passes again.
+      if (before === this.findings.length + (this.counts['index-mismatch'] ?? 0) && type !== 'response.content_part.added') {
+        this.lastIndexes = { version: this.indexVersion + evictions, resp: respId, item: itemId, out: outIdx, part: partIdx };
+      }
     }
     const stream = STREAMS.get(type);
     // A delta of a response the capture never saw created: it began before the capture did.
     if (stream?.delta && !this.sessionStarted && typeof respId === 'string' && !this.created.has(respId)) this.joinedLate(f, respId);
     if (!stream || typeof itemId !== 'string') return;
-    const key = `${stream.done}|${itemId}|${type.includes('function_call') || type.includes('mcp_call') ? '' : partIdx}`;
+    // Deltas come in runs of one item and part: the same key string again keeps its hash (Map look-ups).
+    const part = type.includes('function_call') || type.includes('mcp_call') ? '' : partIdx;
+    const last = this.lastKey;
+    let key = last.key;
+    if (last.done !== stream.done || last.item !== itemId || last.part !== part) {
+      key = `${stream.done}|${itemId}|${part}`;
+      this.lastKey = { done: stream.done, item: itemId, part, key };
+    }
     if (stream.delta) {
       if (this.doneKeys.has(key)) this.find(f, 'delta-after-done', `${f.type} for ${itemId} after its ${stream.done}`);
-      if (stream.field) this.streams.set(key, (this.streams.get(key) ?? '') + (typeof e?.delta === 'string' ? e.delta : ''));
+      if (stream.field) remember(this.streams, key, (this.streams.get(key) ?? '') + ((e ? (typeof e.delta === 'string' ? e.delta : undefined) : f.field('delta')) ?? ''));
       return;
     }
-    this.doneKeys.add(key);
+    remember(this.doneKeys, key);
     const deltas = this.streams.get(key);
     this.streams.delete(key);
     const final = stream.field ? e?.[stream.field] : undefined;
@@ -285,7 +332,7 @@ export class Checker {
   /** One warning per response that began before the capture. */
   private joinedLate(f: Frame, id: string): void {
     if (this.lateResponses.has(id)) return;
-    if (this.lateResponses.size < MAX_IDS) this.lateResponses.add(id);
+    remember(this.lateResponses, id);
     this.find(f, 'joined-late', `${f.type} of ${id}, which began before the capture (it starts mid-session, with no session.created)`);
   }
 

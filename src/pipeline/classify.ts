@@ -18,13 +18,17 @@ function str(buf: Buffer, sp: Spans, slot: Slot): string | null | undefined {
 
 /**
  * The type string at a span, interned: the same bytes give the same string object, without a slice per line,
- * and the catalogue's Map finds a string it has hashed before at once. Candidates are kept by length and
- * compared byte for byte from the end (types differ mostly there); bounded, since a hostile stream may send
- * endless distinct types.
+ * and with it the tags it was given (per protocol and direction), so that a line's tag is one array look-up.
+ * Candidates are kept by length and compared byte for byte from the end (types differ mostly there); bounded,
+ * since a hostile stream may send endless distinct types.
  */
-const byLength: { bytes: Buffer; type: string }[][] = Array.from({ length: 81 }, () => []);
+interface Interned { bytes: Buffer; type: string; tags: (Tag | undefined)[] }
+const byLength: Interned[][] = Array.from({ length: 81 }, () => []);
 let internedCount = 0;
+/** The entry of the type typeAt returned last, or null when it was not interned. */
+let lastInterned: Interned | null = null;
 function typeAt(buf: Buffer, sp: Spans, slot: Slot): string | null | undefined {
+  lastInterned = null;
   const s = sp.start(slot);
   if (s < 0) return undefined;
   if (buf[s] !== 0x22) return null;
@@ -35,11 +39,26 @@ function typeAt(buf: Buffer, sp: Spans, slot: Slot): string | null | undefined {
   outer: for (let c = 0; c < candidates.length; c++) {
     const b = candidates[c]!.bytes;
     for (let i = len - 1; i >= 0; i--) if (b[i] !== buf[s + 1 + i]) continue outer;
-    return candidates[c]!.type;
+    lastInterned = candidates[c]!;
+    return lastInterned.type;
   }
   const type = spanString(buf, s, e, 0);
-  if (internedCount < 4096) { candidates.push({ bytes: Buffer.from(buf.subarray(s + 1, e - 1)), type }); internedCount++; }
+  if (internedCount < 4096) {
+    lastInterned = { bytes: Buffer.from(buf.subarray(s + 1, e - 1)), type, tags: [] };
+    candidates.push(lastInterned);
+    internedCount++;
+  }
   return type;
+}
+
+const PROTOCOL_INDEX: Record<Protocol, number> = { realtime: 0, translation: 1, live: 2 };
+
+/** The tag of the type typeAt returned last: from its entry's cache, else the catalogue. */
+function tagOf(type: string, protocol: Protocol, dir: 'server' | 'client' | null): Tag {
+  const entry = lastInterned;
+  if (entry === null) return classify(type, protocol, dir);
+  const k = PROTOCOL_INDEX[protocol] * 3 + (dir === null ? 0 : dir === 'server' ? 1 : 2);
+  return (entry.tags[k] ??= classify(type, protocol, dir));
 }
 
 // The words captures use for who sent a frame (rtev's `dir`, other loggers' `direction`). Another word leaves
@@ -86,9 +105,10 @@ export function classifyLine(
   const type = typeAt(buf, outer, Slot.type);
   if (type !== undefined) {
     if (type === null) return '"type" is not a string';
-    if (keepTag && !keepTag(classify(type, protocol))) return null;
+    const tag = tagOf(type, protocol, null);
+    if (keepTag && !keepTag(tag)) return null;
     const t = firstSlot(outer, Slot.ts, Slot.timestamp, Slot.received_at);
-    return new Frame(source, lineNo, buf, start, end, 'event', buf, s, e, type, null, t < 0 ? -1 : outer.start(t), t < 0 ? -1 : outer.end(t), outer, protocol);
+    return new Frame(source, lineNo, buf, start, end, 'event', buf, s, e, type, null, t < 0 ? -1 : outer.start(t), t < 0 ? -1 : outer.end(t), outer, protocol, tag);
   }
 
   // An envelope, or a meta line.
@@ -104,8 +124,9 @@ export function classifyLine(
     if (buf[es] === 0x7b) {
       const ty = typeAt(buf, inner, Slot.type);
       if (typeof ty !== 'string') return 'the event has no string "type"';
-      if (keepTag && !keepTag(classify(ty, protocol, dir))) return null;
-      return new Frame(source, lineNo, buf, start, end, 'event', buf, es, ee, ty, dir, tsS, tsE, inner, protocol);
+      const tag = tagOf(ty, protocol, dir);
+      if (keepTag && !keepTag(tag)) return null;
+      return new Frame(source, lineNo, buf, start, end, 'event', buf, es, ee, ty, dir, tsS, tsE, inner, protocol, tag);
     }
     if (buf[es] !== 0x22) return '"event" is neither a JSON object nor a string';
     // A JSON string: the frame as it was sent. When it holds a JSON object, that object is the event.
@@ -113,8 +134,9 @@ export function classifyLine(
     if (ev !== null) {
       const ty = typeAt(ev, inner, Slot.type);
       if (typeof ty === 'string') {
-        if (keepTag && !keepTag(classify(ty, protocol, dir))) return null;
-        return new Frame(source, lineNo, buf, start, end, 'event', ev, evA, evB, ty, dir, tsS, tsE, inner, protocol);
+        const tag = tagOf(ty, protocol, dir);
+        if (keepTag && !keepTag(tag)) return null;
+        return new Frame(source, lineNo, buf, start, end, 'event', ev, evA, evB, ty, dir, tsS, tsE, inner, protocol, tag);
       }
     }
     if (keepTag) return null;

@@ -111,7 +111,8 @@ export class Tally {
   private readonly frames = { text: 0, binary: 0 };
   private readonly directions = { server: 0, client: 0 };
   private first: string | null = null;
-  private last: string | null = null;
+  /** The last frame with a time: its time is read once, at the end. */
+  private lastTimed: Frame | null = null;
   private readonly types = new Counts();
   private readonly unknownTypes = new Counts();
   private readonly aliases = new Counts();
@@ -150,11 +151,10 @@ export class Tally {
       this.frames[f.kind]++;
       return;
     }
-    // The span needs only the first and last timestamps: keep the strings, parse them at the end.
-    const ts = f.ts;
-    if (ts !== null) {
-      if (this.first === null) this.first = ts;
-      this.last = ts;
+    // The span needs only the first and last timestamps: the last one is read at the end.
+    if (f.hasTime()) {
+      if (this.lastTimed === null) this.first = f.ts;
+      this.lastTimed = f;
     }
     this.events++;
     this.directions[f.direction]++;
@@ -209,8 +209,9 @@ export class Tally {
       this.done = true;
     }
     let seconds: number | null = null;
-    if (this.first !== null && this.last !== null) {
-      const secs = (Date.parse(this.last) - Date.parse(this.first)) / 1000;
+    const last = this.lastTimed?.ts ?? null;
+    if (this.first !== null && last !== null) {
+      const secs = (Date.parse(last) - Date.parse(this.first)) / 1000;
       seconds = Number.isNaN(secs) ? null : secs;
     }
     const u = t.usage;
@@ -224,7 +225,7 @@ export class Tally {
       unknown: this.unknown,
       frames: { ...this.frames },
       directions: { ...this.directions },
-      span: { first: this.first, last: this.last, seconds },
+      span: { first: this.first, last, seconds },
       types: this.types.toObject(),
       unknown_types: this.unknownTypes.toObject(),
       aliases: this.aliases.toObject(),

@@ -12,12 +12,15 @@ export const KEYS = [
   'direction', 'timestamp', 'time', 'received_at', 'log',
   // GPT-Live and Translation: the audio clock of deltas and the rate of translated audio.
   'start_ms', 'end_ms', 'elapsed_ms', 'sample_rate',
+  // Realtime's speech events: where the speech is in the input audio (the turn model reads them unparsed).
+  'audio_start_ms', 'audio_end_ms',
 ] as const;
 export type Key = (typeof KEYS)[number];
 export const enum Slot {
   type, event_id, response_id, item_id, call_id, delta, audio, ts, dir, event, text, binary, rtev, output_index, content_index,
   direction, timestamp, time, received_at, log,
   start_ms, end_ms, elapsed_ms, sample_rate,
+  audio_start_ms, audio_end_ms,
 }
 const NSLOTS = KEYS.length;
 const KEY_BYTES = KEYS.map((k) => Buffer.from(k, 'latin1'));
@@ -34,6 +37,10 @@ export class Spans {
   private readonly esc = new Uint8Array(NSLOTS);
   private readonly gen = new Int32Array(NSLOTS);
   private current = 1;
+  /** How deep objects and arrays nest in the object scanned last (1: none inside it). */
+  depth = 0;
+  /** Whether any string of the object scanned last (key or value, at any depth) has a backslash escape. */
+  escapes = false;
 
   reset(): void {
     this.current++;
@@ -70,6 +77,8 @@ for (let c = 0; c < 0x20; c++) IN_STRING[c] = 3;
 /** Why the last scan failed (set when a function here returns -1). */
 export let scanError = '';
 let lastEscaped = 0;
+/** Whether a string with an escape was met since scanObject last reset it (like `deepest`). */
+let sawEscape = false;
 
 // A DataView of the buffer being scanned, to read four bytes at a time; made once per buffer (chunk).
 let viewOf: Buffer | null = null;
@@ -128,6 +137,7 @@ function skipString(buf: Buffer, i: number, end: number): number {
     if (k === 1) return j + 1;
     if (k === 2) {
       lastEscaped = 1;
+      sawEscape = true;
       const n = escapeLength(buf, j + 1, end);
       if (n < 0) { scanError = 'invalid escape in a string'; return -1; }
       j += n;
@@ -149,6 +159,7 @@ function skipString(buf: Buffer, i: number, end: number): number {
     const n = escapeLength(buf, b + 1, end);
     if (n < 0) { scanError = 'invalid escape in a string'; return -1; }
     lastEscaped = 1;
+    sawEscape = true;
     j = b + 1 + n;
   }
   if (hasControl(buf, j, q)) { scanError = 'control character inside a string'; return -1; }
@@ -218,6 +229,9 @@ const VALUE = 0, VALUE_OR_CLOSE = 1, KEY = 2, KEY_OR_CLOSE = 3, COLON_NEXT = 4, 
 
 // One stack for all nested values, reused: allocating one per value showed up in profiles. 1 = object.
 let stack = new Uint8Array(256);
+// The deepest nesting met by skipNested since scanObject last reset it: recorded so that parsing an event
+// need not count its brackets again (see bounded-json.ts).
+let deepest = 0;
 
 /**
  * Skip a nested object or array: the full grammar (keys, colons, commas, literals, numbers, strings) as a
@@ -239,6 +253,7 @@ function skipNested(buf: Buffer, i: number, end: number): number {
         } else if (c === LBRACE || c === LBRACK) {
           if (depth === stack.length) { const bigger = new Uint8Array(depth * 2); bigger.set(stack); stack = bigger; }
           stack[depth++] = c === LBRACE ? 1 : 0;
+          if (depth > deepest) deepest = depth;
           state = c === LBRACE ? KEY_OR_CLOSE : VALUE_OR_CLOSE;
           j++;
         } else if (c === RBRACK && state === VALUE_OR_CLOSE) {
@@ -307,11 +322,23 @@ function escapedSlotOf(buf: Buffer, s: number, e: number): number {
 }
 
 /**
- * Scan the object whose `{` is at `i`, recording recorded keys' spans into `spans`. When `inner` is given,
- * an object value of the key `event` is scanned into it the same way (recording envelopes).
+ * Scan the object whose `{` is at `i`, recording recorded keys' spans into `spans` (and its depth). When
+ * `inner` is given, an object value of the key `event` is scanned into it the same way (recording envelopes).
  * Returns the index after the closing `}`, or -1 with `scanError` set.
  */
 export function scanObject(buf: Buffer, i: number, end: number, spans: Spans, inner: Spans | null): number {
+  const outer = deepest, outerEscape = sawEscape;
+  deepest = 0;
+  sawEscape = false;
+  const r = scanMembers(buf, i, end, spans, inner);
+  spans.depth = deepest + 1;
+  spans.escapes = sawEscape;
+  deepest = outer > spans.depth ? outer : spans.depth;
+  sawEscape ||= outerEscape;
+  return r;
+}
+
+function scanMembers(buf: Buffer, i: number, end: number, spans: Spans, inner: Spans | null): number {
   let j = i + 1;
   for (let first = true; ; first = false) {
     while (j < end && isWs(buf[j]!)) j++;

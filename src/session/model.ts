@@ -69,6 +69,10 @@ export class SessionModel {
   private sessionId: string | null = null;
   private firstTs: string | null = null;
   private lastFrame: Frame | null = null;
+  /** The response responseOf found last (still in `responses`: cleared whenever one leaves it). */
+  private lastResponse: OpenResponse | null = null;
+  /** The same for userItemOf. */
+  private lastUserItem: { id: string; turn: OpenTurn } | null = null;
   private readonly audio = { outBytes: 0, outSec: 0, outUnknown: false, inBytes: 0, inSec: 0, inUnknown: false };
   private transcriptionTokens = 0;
   private readonly slowMs: number;
@@ -82,7 +86,7 @@ export class SessionModel {
   add(f: Frame): void {
     if (f.kind !== 'event' || f.tag.variant.protocol !== 'realtime') return;
     const m = this.o.match ? this.o.match(f) : true;
-    if (this.firstTs === null) this.firstTs = f.ts;
+    if (this.firstTs === null && f.hasTime()) this.firstTs = f.ts;
     this.lastFrame = f;
     if (!f.tag.known) return;
     if (f.direction === 'client') {
@@ -167,6 +171,8 @@ export class SessionModel {
 
   private emit(t: OpenTurn): void {
     const rec = turnRecord(t, this.source, this.webrtc, { slowMs: this.slowMs });
+    this.lastResponse = null;
+    this.lastUserItem = null;
     for (const r of t.responses) {
       this.responses.delete(r.id);
       for (const id of r.itemIds) this.items.delete(id);
@@ -176,8 +182,19 @@ export class SessionModel {
     this.o.onTurn?.(rec);
   }
 
+  /** The turn of the user item a frame names (by item_id): the last one found is tried first, on the bytes. */
+  private userItemOf(f: Frame): OpenTurn | undefined {
+    const last = this.lastUserItem;
+    if (last !== null && f.fieldEquals('item_id', last.id)) return last.turn;
+    const id = f.field('item_id');
+    const t = id !== undefined ? this.userItems.get(id) : undefined;
+    if (t) this.lastUserItem = { id: id!, turn: t };
+    return t;
+  }
+
   private setUserItem(t: OpenTurn, id: string | null): void {
     if (id === null || t.userItemId !== null) return;
+    this.lastUserItem = null;
     t.userItemId = id;
     if (this.userItems.size >= 4 * MAX_OPEN) this.userItems.delete(this.userItems.keys().next().value!);
     this.userItems.set(id, t);
@@ -189,8 +206,8 @@ export class SessionModel {
    * `stopped`/`cleared`; over WebSocket, before the first audio's arrival plus the audio's length.
    */
   private speechStarted(f: Frame): OpenTurn {
-    const e = f.tryJson() ?? {};
-    const itemId = str(e.item_id);
+    // Read from the scanner's fields, unparsed: one of these starts every spoken turn.
+    const itemId = f.field('item_id') ?? null;
     const cur = this.current;
     if (cur && cur.input === 'speech' && itemId !== null && cur.userItemId === itemId) return cur;
     const t = f.time;
@@ -206,14 +223,13 @@ export class SessionModel {
     }
     const turn = this.startTurn(f, 'speech');
     turn.bargedIn = interrupts;
-    turn.speech = { started: f.ts, stopped: null, audio_start_ms: int(e.audio_start_ms), audio_end_ms: null };
+    turn.speech = { started: f.ts, stopped: null, audio_start_ms: int(f.num('audio_start_ms')), audio_end_ms: null };
     this.setUserItem(turn, itemId);
     return turn;
   }
 
   private speechStopped(f: Frame): OpenTurn {
-    const e = f.tryJson() ?? {};
-    const itemId = str(e.item_id);
+    const itemId = f.field('item_id') ?? null;
     let turn = itemId !== null ? this.userItems.get(itemId) : undefined;
     // A second stop for an item already stopped (a reused id) is new speech, not a correction.
     if (turn?.speech?.stopped != null) turn = undefined;
@@ -229,7 +245,7 @@ export class SessionModel {
     }
     turn.speech ??= { started: null, stopped: null, audio_start_ms: null, audio_end_ms: null };
     turn.speech.stopped = f.ts;
-    turn.speech.audio_end_ms = int(e.audio_end_ms);
+    turn.speech.audio_end_ms = int(f.num('audio_end_ms'));
     turn.speechStopAt = f.time;
     return turn;
   }
@@ -271,9 +287,9 @@ export class SessionModel {
   /** The server's copy of an item: tool outputs and typed user messages (their ids, or server-only captures). */
   private itemEcho(f: Frame): OpenTurn | undefined {
     const cur = this.current;
-    // Most items are the assistant's: look inside only those that may be a tool output or the user's.
-    const bytes = f.eventBytes();
-    if (!bytes.includes('function_call_output') && !bytes.includes('"user"')) return cur;
+    // Most items are the assistant's, or the user's speech: look inside only those that may be a tool output
+    // or a typed message of the user's.
+    if (!f.mayContain('function_call_output') && !(f.mayContain('"user"') && (f.mayContain('"input_text"') || f.mayContain('"text"')))) return cur;
     const item = f.tryJson()?.item;
     if (item?.type === 'function_call_output') return this.toolOutput(f, str(item.call_id), str(item.output));
     if (item?.type !== 'message' || item.role !== 'user') return cur;
@@ -291,8 +307,7 @@ export class SessionModel {
   private transcription(f: Frame, type: string): OpenTurn | undefined {
     // Deltas are read from the scanner's fields, never parsed: there are many of them.
     if (type.endsWith('.delta')) {
-      const id = f.field('item_id');
-      const t = id !== undefined ? this.userItems.get(id) : undefined;
+      const t = this.userItemOf(f);
       if (!t) return this.current;
       t.transcriptDeltas += f.field('delta') ?? '';
       return t;
@@ -362,12 +377,18 @@ export class SessionModel {
     if (!oob) turn.awaitingFollowUp = false;
     if (this.responses.size >= 16 * MAX_OPEN) this.responses.delete(this.responses.keys().next().value!);
     this.responses.set(id, resp);
+    this.lastResponse = null;
     return resp;
   }
 
   private responseOf(f: Frame): OpenResponse | undefined {
+    // Deltas come in runs of one response: the last one found is tried first, on the bytes.
+    const last = this.lastResponse;
+    if (last !== null && f.fieldEquals('response_id', last.id)) return last;
     const id = f.field('response_id');
-    return id === undefined ? undefined : this.responses.get(id);
+    const r = id === undefined ? undefined : this.responses.get(id);
+    if (r) this.lastResponse = r;
+    return r;
   }
 
   private audioDelta(f: Frame): OpenTurn | undefined {

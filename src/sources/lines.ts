@@ -13,11 +13,13 @@ export class LineSplitter {
   private partLen = 0;
   private discarding = false;
   private discarded = 0;
+  private stopped = false;
   lineNo = 0;
 
   constructor(private readonly maxLine: number, private readonly sink: LineSink) {}
 
   push(chunk: Buffer): void {
+    if (this.stopped) return;
     let pos = 0;
     const n = chunk.length;
     if (this.partLen > 0 || this.discarding) {
@@ -28,7 +30,7 @@ export class LineSplitter {
       pos = nl + 1;
     }
     const sink = this.sink;
-    while (pos < n) {
+    while (pos < n && !this.stopped) {
       const nl = chunk.indexOf(10, pos);
       if (nl < 0) break;
       this.lineNo++;
@@ -36,7 +38,15 @@ export class LineSplitter {
       else sink.line(chunk, pos, nl, this.lineNo);
       pos = nl + 1;
     }
-    if (pos < n) this.carry(chunk, pos);
+    if (pos < n && !this.stopped) this.carry(chunk, pos);
+  }
+
+  /** Hand on no more lines (the reader was told to stop). */
+  stop(): void {
+    this.stopped = true;
+    this.parts = [];
+    this.partLen = 0;
+    this.discarding = false;
   }
 
   /** The input ended: a last line without a newline is still a line. */

@@ -34,16 +34,27 @@ export interface ReadOptions {
 export class SourceError extends Error {}
 
 /**
- * Every frame of every SOURCE, in order, in batches (one batch per chunk read, so consumers can keep up with
- * back-pressure without paying an `await` per line). A folder stands for every capture in it. Malformed
- * lines go to `report`.
+ * Where frames go as they are read, one at a time and in order: a frame is handed over while its line is
+ * being split, so that a consumer that keeps nothing lets it die young (no batch of thousands of frames
+ * outlives a garbage collection).
  */
-export async function* readFrames(specs: readonly string[], opts: ReadOptions): AsyncGenerator<Frame[]> {
-  let seq = 0;
+export interface FrameSink {
+  /** Each frame; false stops the reading. */
+  frame(f: Frame): boolean | void;
+  /** After each chunk of input (about 1 MiB): awaited, so that back-pressure reaches the reader; false stops. */
+  chunk?(): Promise<boolean | void> | boolean | void;
+}
+
+/**
+ * Every frame of every SOURCE, in order, handed to `sink`. A folder stands for every capture in it.
+ * Malformed lines go to `report`; meta lines to `onMeta`, in their place among the frames.
+ */
+export async function readSources(specs: readonly string[], opts: ReadOptions, sink: FrameSink): Promise<void> {
   const fail = (e: unknown) => {
     if (!(e instanceof SourceError) || !opts.onSourceError) throw e;
     opts.onSourceError(e);
   };
+  const state = { seq: 0, stopped: false };
   for (const spec of specs.length ? specs : ['-']) {
     let files = [spec];
     if (isFolder(spec)) {
@@ -57,24 +68,71 @@ export async function* readFrames(specs: readonly string[], opts: ReadOptions): 
     }
     for (const file of files) {
       try {
-        for await (const batch of readSource(file, opts)) {
-          for (const f of batch) f.seq = ++seq;
-          yield batch;
-        }
+        await readSource(file, opts, sink, state);
       } catch (e) {
         fail(e);
       }
+      if (state.stopped) return;
     }
   }
 }
 
-async function* readSource(spec: string, opts: ReadOptions): AsyncGenerator<Frame[]> {
+/** The frames of every SOURCE in batches, one per chunk read: for consumers that await between frames (replay). */
+export async function* readFrames(specs: readonly string[], opts: ReadOptions): AsyncGenerator<Frame[]> {
+  // The reader pauses after each chunk until the consumer has taken its batch and asks for the next.
+  const queue: (Frame[] | null)[] = [];
+  let wake: (() => void) | null = null;
+  let resume: (() => void) | null = null;
+  let stop = false;
+  let failure: { e: unknown } | null = null;
+  let batch: Frame[] = [];
+  const put = (b: Frame[] | null) => {
+    queue.push(b);
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  const reading = readSources(specs, opts, {
+    frame(f) { batch.push(f); },
+    chunk() {
+      if (stop) return false;
+      if (!batch.length) return;
+      put(batch);
+      batch = [];
+      return new Promise<boolean>((r) => { resume = () => r(!stop); });
+    },
+  }).catch((e) => { failure = { e }; }).finally(() => {
+    if (batch.length) put(batch);
+    put(null);
+  });
+  const proceed = () => {
+    const r = resume;
+    resume = null;
+    r?.();
+  };
+  try {
+    for (;;) {
+      while (!queue.length) await new Promise<void>((r) => { wake = r; });
+      const b = queue.shift()!;
+      if (b === null) break;
+      yield b;
+      proceed();
+    }
+  } finally {
+    stop = true;
+    proceed();
+    await reading;
+  }
+  if (failure) throw (failure as { e: unknown }).e;
+}
+
+async function readSource(spec: string, opts: ReadOptions, sink: FrameSink, state: ReadState): Promise<void> {
   const name = sourceName(spec);
   const log = new SourceLog(name, opts.report);
   try {
     const input = await openDecoded(spec, opts.stdin);
-    if (await isDocument(input)) yield* readStream(name, input, opts, log);
-    else yield* readJsonl(name, input, opts, log, opts.protocol ?? detectProtocol(Buffer.concat(input.head)) ?? 'realtime');
+    if (await isDocument(input)) await readStream(name, input, opts, log, sink, state);
+    else await readJsonl(name, input, opts, log, opts.protocol ?? detectProtocol(Buffer.concat(input.head)) ?? 'realtime', sink, state);
   } catch (e) {
     if (e instanceof SourceError) throw e;
     throw new SourceError(`${name}: ${describeIoError(e)}`);
@@ -82,18 +140,35 @@ async function* readSource(spec: string, opts: ReadOptions): AsyncGenerator<Fram
   log.finish();
 }
 
-async function* readJsonl(name: string, input: AsyncIterable<Buffer>, opts: ReadOptions, log: SourceLog, protocol: Protocol): AsyncGenerator<Frame[]> {
+interface ReadState { seq: number; stopped: boolean }
+
+/** Hand one classified line on: a frame to the sink, a reason to the log, a meta line to `onMeta`. */
+function deliver(r: Frame | string | null, name: string, n: number, buf: Buffer, start: number, end: number, opts: ReadOptions, log: SourceLog, sink: FrameSink, state: ReadState): void {
+  if (r === null) {
+    if (!log.readable && !isBlank(buf, start, end)) log.ok(); // a meta line, or one dropped by type
+    if (opts.onMeta) meta(name, n, buf, start, end, opts.onMeta);
+  } else if (typeof r === 'string') {
+    log.malformed(n, r, buf, start, end);
+  } else {
+    if (!log.readable) log.ok();
+    r.seq = ++state.seq;
+    if (sink.frame(r) === false) state.stopped = true;
+  }
+}
+
+/** After a chunk: the sink's back-pressure, and whether to go on. */
+async function afterChunk(sink: FrameSink, state: ReadState): Promise<boolean> {
+  if (!state.stopped && sink.chunk && (await sink.chunk()) === false) state.stopped = true;
+  return !state.stopped;
+}
+
+async function readJsonl(name: string, input: AsyncIterable<Buffer>, opts: ReadOptions, log: SourceLog, protocol: Protocol, sink: FrameSink, state: ReadState): Promise<void> {
   const maxLine = opts.maxLineBytes ?? MAX_LINE_BYTES;
-  let batch: Frame[] = [];
-  const splitter = new LineSplitter(maxLine, {
+  const keepTag = opts.keepTag;
+  const splitter: LineSplitter = new LineSplitter(maxLine, {
     line(buf, start, end, lineNo) {
-      const r = classifyLine(name, lineNo, buf, start, end, opts.keepTag, protocol);
-      if (typeof r === 'string') log.malformed(lineNo, r, buf, start, end);
-      else if (r !== null) { batch.push(r); if (!log.readable) log.ok(); }
-      else {
-        if (!log.readable && !isBlank(buf, start, end)) log.ok(); // a meta line, or one dropped by type
-        if (opts.onMeta) meta(name, lineNo, buf, start, end, opts.onMeta);
-      }
+      deliver(classifyLine(name, lineNo, buf, start, end, keepTag, protocol), name, lineNo, buf, start, end, opts, log, sink, state);
+      if (state.stopped) splitter.stop();
     },
     tooLong(lineNo, bytes) {
       log.malformed(lineNo, `line of ${mib(bytes)} is over the ${mib(maxLine)} limit, skipped`);
@@ -101,10 +176,10 @@ async function* readJsonl(name: string, input: AsyncIterable<Buffer>, opts: Read
   });
   for await (const chunk of input) {
     splitter.push(chunk);
-    if (batch.length) { yield batch; batch = []; }
+    if (!(await afterChunk(sink, state))) return;
   }
   splitter.end();
-  if (batch.length) yield batch;
+  await afterChunk(sink, state);
 }
 
 /**
@@ -112,18 +187,11 @@ async function* readJsonl(name: string, input: AsyncIterable<Buffer>, opts: Read
  * objects, or a HAR file's messages. Units wait, up to 64, until one of them (or a HAR request URL) decides the
  * protocol; then every unit is classified like a JSONL line.
  */
-async function* readStream(name: string, input: AsyncIterable<Buffer>, opts: ReadOptions, log: SourceLog): AsyncGenerator<Frame[]> {
+async function readStream(name: string, input: AsyncIterable<Buffer>, opts: ReadOptions, log: SourceLog, sink: FrameSink, state: ReadState): Promise<void> {
   let protocol: Protocol | null = opts.protocol ?? null;
   let waiting: { buf: Buffer; n: number }[] = [];
-  let batch: Frame[] = [];
   const classify = (buf: Buffer, n: number, p: Protocol) => {
-    const r = classifyLine(name, n, buf, 0, buf.length, opts.keepTag, p);
-    if (typeof r === 'string') log.malformed(n, r, buf, 0, buf.length);
-    else if (r !== null) { batch.push(r); if (!log.readable) log.ok(); }
-    else {
-      if (!log.readable && !isBlank(buf, 0, buf.length)) log.ok();
-      if (opts.onMeta) meta(name, n, buf, 0, buf.length, opts.onMeta);
-    }
+    if (!state.stopped) deliver(classifyLine(name, n, buf, 0, buf.length, opts.keepTag, p), name, n, buf, 0, buf.length, opts, log, sink, state);
   };
   const decide = (p: Protocol) => {
     protocol = p;
@@ -155,14 +223,14 @@ async function* readStream(name: string, input: AsyncIterable<Buffer>, opts: Rea
   });
   for await (const chunk of input) {
     splitter.push(chunk);
-    if (batch.length) { yield batch; batch = []; }
+    if (!(await afterChunk(sink, state))) return;
   }
   splitter.end();
   if (splitter.har && splitter.messages === 0) {
     throw new SourceError(`${name}: a HAR file without WebSocket messages (export it from the Network tab with the WS connection selected)`);
   }
   if (protocol === null) decide('realtime');
-  if (batch.length) yield batch;
+  await afterChunk(sink, state);
   log.unit = splitter.har ? 'message' : splitter.elements > 0 ? 'element' : 'object';
 }
 
