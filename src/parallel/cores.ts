@@ -8,13 +8,14 @@ import type { Tag } from '../events/catalogue.js';
 import type { Frame } from '../events/frame.js';
 import { Checker, type Finding, type Rule } from '../pipeline/check.js';
 import { compileFilter, compileTypePrefilter, type FilterSpec } from '../pipeline/filter.js';
+import { Tally, type TallyState } from '../pipeline/tally.js';
 import { PriceBook } from '../session/cost.js';
 import type { LiveTurn } from '../session/live.js';
 import { SessionModels } from '../session/model.js';
 import type { ResponseRecord, SessionSummary, Turn } from '../session/types.js';
 import { VoiceModels } from '../session/voices.js';
 
-export type CoreName = 'count' | 'check' | 'turns';
+export type CoreName = 'count' | 'check' | 'turns' | 'stats';
 
 /** The options a core needs: the filter, and (turns, stats) the price file and the slow threshold. */
 export type CoreOptions = FilterSpec & { prices?: string; slow?: number };
@@ -77,6 +78,10 @@ export function makeCore(name: CoreName, o: CoreOptions, env: CoreEnv): Core {
           return sessions;
         },
       };
+    }
+    case 'stats': {
+      const tally = new Tally({ prices: prices(o), slowMs: o.slow ?? 1500, onNote: (t) => env.note(t) });
+      return { frame: (f) => { if (keep(f)) tally.add(f); }, end: (): TallyState => tally.toState() };
     }
   }
 }
