@@ -3,7 +3,9 @@
  * the results are handed over strictly in source order. A worker takes no new file while too many finished
  * results wait for an earlier one, so memory stays bounded whatever the number of files.
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { OneResult, OneTask } from './read-one.js';
 
@@ -25,11 +27,16 @@ export function workersAvailable(env: NodeJS.ProcessEnv): boolean {
   return true;
 }
 
-/** Starts `jobs` workers, or null when the Worker constructor fails (then the caller reads in-thread). */
+/**
+ * Starts `jobs` workers, or null when there is no worker file beside this one (the sources run by a test
+ * runner, a bundle) or the Worker constructor fails: then the caller reads in-thread.
+ */
 export function startWorkers(jobs: number): Worker[] | null {
+  const file = new URL('./worker.js', import.meta.url);
+  if (file.protocol !== 'file:' || !existsSync(fileURLToPath(file))) return null;
   const workers: Worker[] = [];
   try {
-    for (let k = 0; k < jobs; k++) workers.push(new Worker(new URL('./worker.js', import.meta.url)));
+    for (let k = 0; k < jobs; k++) workers.push(new Worker(file));
   } catch {
     for (const w of workers) void w.terminate();
     return null;
