@@ -117,3 +117,22 @@ describe('stats: the span of several sources', () => {
     }
   });
 });
+
+describe('the pool (dist/parallel/pool.js, real worker threads)', () => {
+  it('hands results over in task order, a big first file holding back the small ones read meanwhile', async () => {
+    const pool = await import(join(ROOT, 'dist', 'parallel', 'pool.js'));
+    const one = await import(join(ROOT, 'dist', 'parallel', 'read-one.js'));
+    const d = tmp();
+    execFileSync(process.execPath, [GEN, '--client', '--turns', '400', '--seed', '7', '--out', join(d, 'a-big.jsonl')]);
+    for (let k = 0; k < 30; k++) copyFileSync(SAMPLE, join(d, `b-${k}.jsonl`));
+    const files = [join(d, 'a-big.jsonl'), ...Array.from({ length: 30 }, (_, k) => join(d, `b-${k}.jsonl`))];
+    const tasks = files.map((file) => ({ name: 'count', opts: {}, file }));
+    const workers = pool.startWorkers(2);
+    expect(workers).not.toBeNull();
+    const got: number[] = [];
+    await pool.runInOrder(workers, tasks, async (r: { partial: number }) => { got.push(r.partial); return true; });
+    const want = await Promise.all(tasks.map(async (t) => (await one.readOne(t)).partial as number));
+    expect(got).toEqual(want);
+    expect(got[0]).toBeGreaterThan(got[1]! * 5);
+  }, 60000);
+});
