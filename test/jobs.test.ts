@@ -130,7 +130,7 @@ describe('the pool (dist/parallel/pool.js, real worker threads)', () => {
     const workers = pool.startWorkers(2);
     expect(workers).not.toBeNull();
     const got: number[] = [];
-    await pool.runInOrder(workers, tasks, async (r: { partial: number }) => { got.push(r.partial); return true; });
+    await pool.runInOrder(workers, tasks.map((t) => [t]), async (r: { partial: number }) => { got.push(r.partial); return true; });
     const want = await Promise.all(tasks.map(async (t) => (await one.readOne(t)).partial as number));
     expect(got).toEqual(want);
     expect(got[0]).toBeGreaterThan(got[1]! * 5);

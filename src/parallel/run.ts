@@ -13,7 +13,7 @@ import { describeIoError } from '../sources/read.js';
 import type { Ctx } from '../commands/context.js';
 import { startRead, visitFrames, type ReadFlags, type ReadRun } from '../commands/frames.js';
 import { corePrefilter, makeCore, type Core, type CoreName, type CoreOptions, type TurnEvent } from './cores.js';
-import { runInOrder, startWorkers, workersAvailable } from './pool.js';
+import { batches, runInOrder, startWorkers, workersAvailable } from './pool.js';
 import { readOne, type OneResult, type OneTask } from './read-one.js';
 
 export interface PerSource {
@@ -69,7 +69,7 @@ export async function readPerSource(sources: string[], ctx: Ctx, flags: ReadFlag
     return take(r);
   };
   const workers = workersAvailable(ctx.io.env) ? startWorkers(Math.min(jobs, tasks.length)) : null;
-  if (workers) await runInOrder(workers, tasks, deliver);
+  if (workers) await runInOrder(workers, batches(tasks), deliver);
   // No worker threads (the single executable): the same reads, one after the other, in this thread.
   else for (const t of tasks) if (!(await deliver(await readOne(t)))) break;
   if (!ctx.out.closed) for (const e of errorsBefore[tasks.length]!) run.onSourceError({ message: e });
