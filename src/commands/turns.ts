@@ -5,7 +5,7 @@ import type { FilterSpec } from '../pipeline/filter.js';
 import { coreOptions, shiftSeq, type TurnEvent } from '../parallel/cores.js';
 import { readPerSource } from '../parallel/run.js';
 import { Totals } from '../session/totals.js';
-import type { SessionSummary, Turn, TurnRecord } from '../session/types.js';
+import type { SessionSummary, Turn } from '../session/types.js';
 import { lineWidth } from './cat.js';
 import { EXIT, type Ctx } from './context.js';
 import { diagnosisSetup, type DiagnosisOptions } from './diagnosis-options.js';
@@ -44,7 +44,7 @@ export async function runTurns(sources: string[], o: TurnsOptions, ctx: Ctx): Pr
       return;
     }
     const t = shiftSeq(x.turn, shift);
-    totals.addTurn(x as unknown as TurnRecord);
+    totals.addTurn(x);
     if (t.latency_ms.first_audio !== null && (slowest === null || t.latency_ms.first_audio > slowest.latency_ms.first_audio!)) slowest = t;
     if (!table) {
       ctx.out.write(safeStringify(t) + '\n');

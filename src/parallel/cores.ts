@@ -33,9 +33,15 @@ export interface Core {
   end(): unknown;
 }
 
+/** What Totals.addTurn reads of a response (the rest need not cross to the main thread). */
+export type ResponseTotals = Pick<ResponseRecord, 'out_of_band' | 'status' | 'status_reason' | 'usage' | 'cost' | 'latency_ms'>;
+
+const forTotals = (r: ResponseRecord): ResponseTotals =>
+  ({ out_of_band: r.out_of_band, status: r.status, status_reason: r.status_reason, usage: r.usage, cost: r.cost, latency_ms: r.latency_ms });
+
 /** A turn as `turns` prints it, with what the summary line needs (Totals.addTurn). */
 export type TurnEvent =
-  | { kind: 'realtime'; source: string; turn: Turn; responses: ResponseRecord[] }
+  | { kind: 'realtime'; source: string; turn: Turn; responses: ResponseTotals[] }
   | { kind: 'live'; source: string; turn: LiveTurn };
 
 export interface CheckPartial { findings: Finding[]; counts: Partial<Record<Rule, number>>; possibleOld: number }
@@ -64,7 +70,7 @@ export function makeCore(name: CoreName, o: CoreOptions, env: CoreEnv): Core {
     case 'turns': {
       const models = new SessionModels({
         prices: prices(o), slowMs: o.slow ?? 1500, onNote: (t) => env.note(t), match: keep,
-        onTurn: (rec) => { if (rec.matched) env.emit({ kind: 'realtime', source: rec.source, turn: rec.turn, responses: rec.responses }); },
+        onTurn: (rec) => { if (rec.matched) env.emit({ kind: 'realtime', source: rec.source, turn: rec.turn, responses: rec.responses.map(forTotals) }); },
       });
       const voices = new VoiceModels({ onTurn: (t, source) => env.emit({ kind: 'live', source, turn: t }) });
       return {

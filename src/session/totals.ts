@@ -4,7 +4,7 @@
  * same capture gives the same numbers everywhere. Memory: one number per turn for each latency kind.
  */
 import { addCost, emptyCost, roundCost } from './cost.js';
-import type { Cost, SessionSummary, TurnRecord, Usage } from './types.js';
+import type { Cost, ResponseRecord, SessionSummary, TurnRecord, Usage } from './types.js';
 import { addUsage, emptyUsage } from './usage.js';
 
 /** Latency figures of one kind, in milliseconds; null when nothing was measured (no timestamps). */
@@ -108,7 +108,7 @@ export class Totals {
     for (const k of Object.keys(this.lat) as (keyof Totals['lat'])[]) for (const v of s.lat[k]) this.lat[k].push(v);
   }
 
-  addTurn(rec: TurnRecord): void {
+  addTurn(rec: Pick<TurnRecord, 'turn'> & { responses: readonly Pick<ResponseRecord, 'out_of_band' | 'status' | 'status_reason' | 'usage' | 'cost' | 'latency_ms'>[] }): void {
     const t = rec.turn;
     const c = this.turns;
     c.total++;
