@@ -195,6 +195,13 @@ describe('record and tail against a live server', () => {
     expect(alone.stderr).toMatch(/^rtev: 1 frame in 1\.\d+ s; ended after 1 s \(--timeout\)\n$/);
   });
 
+  it('warns of a --type that matches no known type, as the reading commands do, and goes on', async () => {
+    const srv = await serve({ frames: SESSION, close: 'stay' });
+    const r = await background(['tail', srv.url, '--type', 'response.dne', '--exit-after', 'response.done', '--no-record'], tmp()).done;
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('rtev: warning: --type response.dne matches no known type; did you mean response.done?\n');
+  });
+
   it('never overwrites an existing recording without --force', async () => {
     const srv = await serve({ frames: SESSION.slice(0, 1) });
     const dir = tmp();

@@ -1,6 +1,6 @@
 import { frameWriter, type FrameWriter } from '../format/frame-writer.js';
 import type { TimeMode } from '../format/pretty.js';
-import { compileFilter, type FilterSpec, type FrameTest } from '../pipeline/filter.js';
+import { compileFilter, filterWarnings, type FilterSpec, type FrameTest } from '../pipeline/filter.js';
 import { classifyLine, lineProtocol } from '../pipeline/classify.js';
 import { recordingLine } from '../record/line.js';
 import { Recorder, RecordError, defaultRecordingPath } from '../record/recorder.js';
@@ -207,6 +207,11 @@ function sessionInput(f: Frame): { input: AudioFormat; serverVad: boolean } {
   return { input, serverVad: td !== null };
 }
 
+/** --type/--exclude patterns that match no known type, as the reading commands warn of them (a likely typo). */
+function warnFilter(o: FilterSpec, ctx: Ctx): void {
+  for (const w of filterWarnings(o)) ctx.say(escapeControls(`rtev: warning: ${w}`));
+}
+
 /** `tail` and `record` of a live WebSocket source. */
 export async function runLive(source: string | undefined, o: LiveOptions, ctx: Ctx, outbox: Outbox = { items: [], audioSpeed: 'real' }): Promise<number> {
   let ep: Endpoint;
@@ -223,6 +228,7 @@ export async function runLive(source: string | undefined, o: LiveOptions, ctx: C
     }
     throw e;
   }
+  warnFilter(o, ctx);
   // The protocol comes from the URL (PROTOCOL.md §9), or --protocol for a path that says nothing; what to send,
   // and when, from the protocol.
   const protocol = o.protocol ?? protocolFromUrl(ep.url);
