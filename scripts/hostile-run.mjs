@@ -698,19 +698,23 @@ async function traps() {
   const longType = 'u'.repeat(10000);
   const p1 = file('glob.jsonl', Array.from({ length: 100 }, () => `{"type":"${longType}"}`).join('\n') + '\n');
   let r = await run(['filter', '--type', '*******x', '--count', p1], { timeoutMs: 120_000 });
-  trap("glob '*******x' × 100 lines of a 10k-char type", r, `exit ${r.code}, count ${r.out.trim()}`);
+  trap("glob '*******x' x 100 lines of a 10k-char type", r, `exit ${r.code}, count ${r.out.trim()}`);
   r = await run(['filter', '--type', '*.*.*.done', '--count', p1], { timeoutMs: 120_000 });
-  trap("glob '*.*.*.done' × 100 lines of a 10k-char type", r, `exit ${r.code}, count ${r.out.trim()}`);
+  trap("glob '*.*.*.done' x 100 lines of a 10k-char type", r, `exit ${r.code}, count ${r.out.trim()}`);
   r = await run(['filter', '--type', `${'*a'.repeat(30)}*b`, '--count', p1], { timeoutMs: 120_000 });
-  trap("glob '*a'×30 '*b' × 100 lines", r, `exit ${r.code}`);
+  trap("glob '*a'x30 '*b' x 100 lines", r, `exit ${r.code}`);
   // audio --join with a 100-year gap
-  const aud = (i, t) => JSON.stringify({ ts: t, dir: 'server', event: { type: 'response.output_audio.delta', event_id: `a${i}`, response_id: 'r', item_id: 'i', output_index: 0, content_index: 0, delta: Buffer.alloc(48).toString('base64') } });
+  // Two responses a century apart: the silence between them is what --join would fill.
+  const aud = (i, t) => JSON.stringify({ ts: t, dir: 'server', event: { type: 'response.output_audio.delta', response_id: `r${i}`, item_id: `i${i}`, delta: 'AAAA' } });
   const p2 = file('gap.jsonl', [aud(1, '2026-01-01T00:00:00.000Z'), aud(2, '2126-01-01T00:00:00.000Z')].join('\n') + '\n');
-  const o2 = join(T, 'gap-out');
-  r = await run(['audio', '--join', p2, '-o', o2], { timeoutMs: 120_000 });
-  const size = filesUnder(o2).reduce((s, [, b]) => s + b.length, 0);
-  trap('audio --join, a 100-year gap (358-byte capture)', r, `exit ${r.code}, wrote ${(size / 1e6).toFixed(2)} MB`);
-  if (size > 5e6) tally.other.push(`audio --join 100-year gap wrote ${size} bytes`);
+  for (const mode of [['--join'], ['--stereo']]) {
+    const o2 = join(T, `gap-out${mode}`);
+    r = await run(['audio', ...mode, p2, '-o', o2], { timeoutMs: 120_000 });
+    const size = filesUnder(o2).reduce((s, [, b]) => s + b.length, 0);
+    trap(`audio ${mode}, a 100-year gap between two responses (${statSync(p2).size}-byte capture)`, r, `exit ${r.code}, wrote ${(size / 1e6).toFixed(2)} MB`);
+    // --join cuts the silence to 10 s; --stereo keeps real time and stops at --max-mb, naming what it left out.
+    if (size > 5e6 || (mode[0] === '--join' && size < 400_000) || (mode[0] === '--stereo' && !/left out/.test(r.err))) tally.other.push(`audio ${mode}, a 100-year gap: wrote ${size} bytes: ${r.err.trim()}`);
+  }
   // many responses: one file at a time, under a low open-file limit
   const many = [];
   for (let i = 0; i < 3000; i++) many.push(JSON.stringify({ type: 'response.output_audio.delta', response_id: `r${i}`, item_id: `i${i}`, output_index: 0, content_index: 0, delta: 'AAAA' }));
