@@ -139,7 +139,8 @@ export async function runAudio(sources: string[], o: AudioOptions, ctx: Ctx): Pr
   let code = run.code;
   for (const w of files) {
     if (w.droppedAt === null) continue;
-    ctx.say(escapeControls(`rtev: ${w.path}: stopped at ${o.maxMb ?? thousands(DEFAULT_MAX_MB)} MB (--max-mb): ${duration(w.dropped)} of audio from ${duration(w.droppedAt)} on left out`));
+    // The cap may be reached by what was written, or only by where the next audio falls (after a long silence).
+    ctx.say(escapeControls(`rtev: ${w.path}: ${duration(w.dropped)} of audio from ${duration(w.droppedAt)} on left out: the file would pass ${o.maxMb ?? thousands(DEFAULT_MAX_MB)} MB (--max-mb)`));
     code = EXIT.failure;
   }
   const paths = files.map((w) => escapeControls(w.path));
