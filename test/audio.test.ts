@@ -126,14 +126,14 @@ describe('rtev audio: resource traps (#12)', () => {
     const w = wav(join(out, 'session.wav'));
     expect(w.data.length + 44).toBeLessThanOrEqual(500_000);
     expect(w.data.length + 44).toBeGreaterThan(499_990);
-    expect(r.stderr).toMatch(new RegExp(`^rtev: ${join(out, 'session.wav')}: stopped at 0.5 MB \\(--max-mb\\): 49\\.\\d s of audio from 10\\.4 s on left out\\n$`));
+    expect(r.stderr).toMatch(new RegExp(`^rtev: ${join(out, 'session.wav')}: 49\\.\\d s of audio from 10\\.4 s on left out: the file would pass 0.5 MB \\(--max-mb\\)\\n$`));
     expect(r.stdout).toContain('session.wav     10.4 s  24 kHz');
     // The stereo track of a 100-year gap: what lies past the bound is refused, not written.
     const src = join(tmp(), 'gap.jsonl');
     writeFileSync(src, [line('2026-11-25T12:00:00.000Z', 'server', delta('r1', pcm(1, 2))), line('2126-11-25T12:00:00.000Z', 'server', delta('r2', pcm(3, 4)))].join('\n'));
     const s = await rtev(['audio', src, '-o', tmp(), '--stereo']);
     expect(s.code).toBe(1);
-    expect(s.stderr).toMatch(/conversation\.wav: stopped at 1,000 MB \(--max-mb\): under 1 ms of audio from 36,524 days on left out\n$/);
+    expect(s.stderr).toMatch(/conversation\.wav: under 1 ms of audio from 36,524 days on left out: the file would pass 1,000 MB \(--max-mb\)\n$/);
     expect(s.stdout).toMatch(/conversation\.wav +0\.00 s  24 kHz\n1 file/);
   });
 

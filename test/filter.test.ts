@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { globMatcher, parseOffset } from '../src/pipeline/filter.js';
+import { distance, nearest } from '../src/pipeline/nearest.js';
 import { fixture, rtev } from './helpers.js';
 
 const rec = (t: string, dir: string, event: object) => JSON.stringify({ ts: `2026-11-25T12:00:${t}Z`, dir, event });
@@ -180,5 +181,35 @@ describe('prototype-named types', () => {
     }
     const check = await rtev(['check', '--json'], { stdin: input });
     expect(check.stdout.trim().split('\n').map((l) => JSON.parse(l).rule)).toEqual(Array(10).fill('unknown-type'));
+  });
+});
+
+describe('suggestions for unknown types', () => {
+  /** The textbook Levenshtein distance, as a reference. */
+  const reference = (a: string, b: string): number => {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+    for (let i = 1; i <= a.length; i++) for (let j = 1; j <= b.length; j++) d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    return d[a.length]![b.length]!;
+  };
+
+  it('cuts a distance short at its limit, and is exact below it', () => {
+    let seed = 7;
+    const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
+    const word = () => Array.from({ length: rnd(40) }, () => 'abcde._'[rnd(7)]).join('');
+    for (let k = 0; k < 2000; k++) {
+      const a = word(), b = word(), limit = rnd(30);
+      expect(distance(a, b, limit), `${a} ${b} ${limit}`).toBe(Math.min(reference(a, b), limit));
+      expect(distance(a, b)).toBe(reference(a, b));
+    }
+    expect(nearest('response.dne', ['session.created', 'response.done', 'response.create'])).toBe('response.done');
+  });
+
+  it('suggests for the listed findings and counts the rest, whatever the number of distinct types', async () => {
+    const input = Array.from({ length: 2500 }, (_, i) => JSON.stringify({ type: `response.custom_${i}.delta`, event_id: `e${i}` })).join('\n') + '\n';
+    const r = await rtev(['check'], { stdin: input });
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1000);
+    expect(lines[0]).toBe('stdin:1: unknown-type: unknown type "response.custom_0.delta"; did you mean "response.audio.delta"?');
+    expect(r.stderr).toMatch(/^rtev check: 2500 protocol errors, 0 warnings \(unknown-type 2500\)/);
   });
 });

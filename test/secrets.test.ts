@@ -34,6 +34,12 @@ describe('the scrubber', () => {
     expect(scrubText(`"${mixed}"`, [KEY])).toBe('"REDACTED"');
   });
 
+  it('replaces a key JSON-escaped twice (JSON inside a JSON string), as the hostile run found in a replayed capture', () => {
+    const twice = JSON.stringify(JSON.stringify({ m: KEY.replace(/-/g, '\\u002d') }));
+    expect(scrubText(`{"arguments":${twice}}`, [KEY])).not.toContain('0123456789');
+    expect(scrubText('key sk\\\\\\u002dproj', ['sk-proj'])).toBe('key REDACTED');
+  });
+
   it('works on bytes: a binary frame keeps every other byte, and an untouched frame is the same buffer', () => {
     const bin = Buffer.concat([Buffer.from([0xff, 0x00, 0xc3]), Buffer.from(KEY), Buffer.from([0x80, 0xfe])]);
     expect(scrubBytes(bin, [KEY])).toEqual(Buffer.concat([Buffer.from([0xff, 0x00, 0xc3]), Buffer.from('REDACTED'), Buffer.from([0x80, 0xfe])]));

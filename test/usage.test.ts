@@ -1,9 +1,9 @@
 // Usage errors are one line and exit 2, naming what clashes; a failed write to stdout is one line and exit 1.
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { rtev, rtevProcess, tmp, ROOT } from './helpers.js';
+import { BIN, rtev, rtevProcess, tmp, ROOT } from './helpers.js';
 
 const SAMPLE = join(ROOT, 'recordings', 'sample.jsonl');
 const HELP = ' (rtev --help for usage)\n';
@@ -63,6 +63,13 @@ describe('usage errors', () => {
     const r = await rtevProcess(['audio', SAMPLE, '-o', '/proc/nope/x']);
     expect(Date.now() - t0).toBeLessThan(5000);
     expect(r).toMatchObject({ code: 1, stderr: 'rtev: -o /proc/nope: cannot make the folder: its parent cannot hold folders\n' });
+  });
+
+  it('export -o under /proc fails at once (its recursive mkdir never returned; found by scripts/hostile-run.mjs)', () => {
+    const t0 = Date.now();
+    const r = spawnSync(process.execPath, [BIN, 'export', SAMPLE, '-o', '/proc/nope/x'], { timeout: 10_000, encoding: 'utf8' });
+    expect(Date.now() - t0).toBeLessThan(8000);
+    expect({ code: r.status, stderr: r.stderr }).toEqual({ code: 1, stderr: 'rtev: -o /proc/nope: cannot make the folder: its parent cannot hold folders\n' });
   });
 });
 

@@ -1,11 +1,11 @@
-import { mkdirSync, rmdirSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { rmdirSync } from 'node:fs';
 import { AudioChunks, type Side } from '../audio/chunks.js';
 import { DEFAULT_MAX_MB, MAX_GAP_MS } from '../audio/limits.js';
 import { JoinedFile, PieceFiles, StereoFile, type AudioOutput, type Written } from '../audio/outputs.js';
 import { WavWriteError } from '../audio/wav-file.js';
 import type { Frame } from '../events/frame.js';
 import { escapeControls } from '../format/escape.js';
+import { makeFolder } from '../make-folder.js';
 import { seconds, thousands } from '../format/summary.js';
 import { compileFilter, type FilterSpec } from '../pipeline/filter.js';
 import { writeError } from '../record/write-error.js';
@@ -26,34 +26,6 @@ export interface AudioOptions extends FilterSpec, ReadFlags {
   force?: boolean;
   /** The most one file may hold, MB (10^6 bytes). */
   maxMb?: number;
-}
-
-/**
- * Make the output folder and its missing parents, one level at a time: Node's recursive mkdir loops forever
- * where a parent cannot be made (/proc/nope/x). The folders made (to take away again if nothing is written),
- * or why the folder cannot be used.
- */
-function makeFolder(path: string, made: string[]): { usage: boolean; message: string } | null {
-  try {
-    if (statSync(path).isDirectory()) return null;
-    return { usage: true, message: `-o ${path}: exists and is not a folder; audio writes its WAV files into a folder` };
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT') return { usage: false, message: `-o ${path}: ${(e as Error).message}` };
-  }
-  const parent = dirname(path);
-  if (parent !== path) {
-    const bad = makeFolder(parent, made);
-    if (bad) return bad;
-  }
-  try {
-    mkdirSync(path);
-    made.push(path);
-    return null;
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    return { usage: false, message: `-o ${path}: cannot make the folder: ${err.code === 'ENOENT' ? 'its parent cannot hold folders' : err.message}` };
-  }
 }
 
 /** A length of time for a message, however long: `4.00 s`, `2 h 5 min`, `36,525 days`. */
@@ -167,7 +139,8 @@ export async function runAudio(sources: string[], o: AudioOptions, ctx: Ctx): Pr
   let code = run.code;
   for (const w of files) {
     if (w.droppedAt === null) continue;
-    ctx.say(escapeControls(`rtev: ${w.path}: stopped at ${o.maxMb ?? thousands(DEFAULT_MAX_MB)} MB (--max-mb): ${duration(w.dropped)} of audio from ${duration(w.droppedAt)} on left out`));
+    // The cap may be reached by what was written, or only by where the next audio falls (after a long silence).
+    ctx.say(escapeControls(`rtev: ${w.path}: ${duration(w.dropped)} of audio from ${duration(w.droppedAt)} on left out: the file would pass ${o.maxMb ?? thousands(DEFAULT_MAX_MB)} MB (--max-mb)`));
     code = EXIT.failure;
   }
   const paths = files.map((w) => escapeControls(w.path));

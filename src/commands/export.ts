@@ -1,5 +1,6 @@
 import { escapeControls } from '../format/escape.js';
 import { Exporter, tableColumns } from '../export/exporter.js';
+import { makeFolder } from '../make-folder.js';
 import { ExportFolder, refusal, type Format, type Mode } from '../export/folder.js';
 import { TABLE_NAMES, type TableName } from '../export/schema.js';
 import { version } from '../cli/shared.js';
@@ -46,6 +47,12 @@ export async function exportCaptures(sources: string[], o: ExportOptions, ctx: C
   const refused = refusal(folderOptions);
   if (refused) {
     ctx.say(`rtev: ${escapeControls(refused)}`);
+    return null;
+  }
+  // Made here, one level at a time: the folder's own recursive mkdir never returns under /proc.
+  const cannot = makeFolder(o.output, [], 'export writes its tables into a folder');
+  if (cannot) {
+    ctx.say(`rtev: ${escapeControls(cannot.message)}`);
     return null;
   }
   let folder: ExportFolder | null = null;

@@ -183,6 +183,8 @@ export class Checker {
     if (f.kind !== 'event') return;
     const tag = f.tag;
     if (!tag.known) {
+      // Past the rule's limit a finding is only counted: no suggestion to look for.
+      if ((this.counts['unknown-type'] ?? 0) >= this.limitPerRule) { this.find(f, 'unknown-type', ''); return; }
       const key = `${tag.variant.protocol}\u0000${f.type}`;
       let near = this.suggestions.get(key);
       if (near === undefined) {

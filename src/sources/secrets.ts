@@ -2,7 +2,7 @@
  * Scrubbing secrets (API keys, header values, URL passwords) from everything rtev writes or shows: frames before
  * they are recorded or displayed, messages, close reasons. A server may echo a key in another form than it was
  * sent, so each secret is matched in every form rtev writes or shows: literal, JSON-escaped (`sk\u002d…`, any
- * character, either hex case), percent-encoded (`sk%2D…`), and any mix of these. Matching works on bytes, so a
+ * character, either hex case, escaped again when it sits in a JSON string), percent-encoded (`sk%2D…`), and any mix of these. Matching works on bytes, so a
  * binary frame is scrubbed before it is base64-encoded and a frame that is not valid UTF-8 stays as it was.
  */
 
@@ -19,7 +19,8 @@ function byteForms(b: number): string {
   const forms = [`%${hexClass(hex)}`];
   const lit = String.fromCharCode(b);
   forms.unshift(/[\\^$.*+?()[\]{}|/-]/.test(lit) ? `\\${lit}` : b < 0x20 || b > 0x7e ? `\\x${hex}` : lit);
-  if (b < 0x80) forms.push(`\\\\u00${hexClass(hex)}`); // JSON's \u00XX
+  // JSON's \u00XX, escaped again any number of times (JSON in a JSON string: tool arguments, a nested event).
+  if (b < 0x80) forms.push(`\\\\+u00${hexClass(hex)}`);
   if (b === 0x2f) forms.push('\\\\\\/'); // JSON's \/
   return `(?:${forms.join('|')})`;
 }
