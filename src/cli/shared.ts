@@ -78,7 +78,7 @@ export function jobs(v: string): number {
 }
 
 /** The --jobs option of the commands that read many SOURCEs on all cores. */
-export const JOBS_HELP = 'worker threads that read the SOURCEs, one file each at a time (default: one per core; 1: no threads)';
+export const JOBS_HELP = 'worker threads that read several SOURCEs (default: one per core; 1: all in the main thread)';
 
 export function port(v: string): number {
   if (!/^\d+$/.test(v) || Number(v) > 65535) throw new InvalidArgumentError('expected a port number, 0 to 65535');
