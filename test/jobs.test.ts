@@ -54,6 +54,16 @@ describe('--jobs', () => {
     expect(r.stdout.length).toBeGreaterThan(1);
   }, 60000);
 
+  it('reads --prices in every worker', async () => {
+    const prices = join(tmp(), 'prices.json');
+    writeFileSync(prices, JSON.stringify({ 'gpt-realtime': { text_in: 1, text_out: 2, audio_in: 3, audio_out: 4, text_cached: 0.5 } }));
+    const files = [SAMPLE, fixture('diagnosis.jsonl')];
+    const r = await both(['stats', '--json', '--prices', prices, ...files]);
+    const plain = JSON.parse((await rtevProcess(['stats', '--json', ...files])).stdout);
+    expect(JSON.parse(r.stdout).cost_usd.total).toBeLessThan(plain.cost_usd.total / 5);
+    await both(['turns', '--prices', prices, ...files]);
+  });
+
   it('turns: seq counts across the whole run, as in --jobs 1, though each worker counts from 1', async () => {
     const files = [join(dir, 'gen-01.jsonl'), join(dir, 'gen-02.jsonl')];
     const r = await both(['turns', '--json', ...files]);

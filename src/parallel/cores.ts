@@ -4,6 +4,7 @@
  * source order. The same core runs in a worker and in the main thread (--jobs 1, stdin, one source), so both
  * print the same bytes. Options arrive as plain data: the worker compiles them again.
  */
+import { isMainThread } from 'node:worker_threads';
 import type { Tag } from '../events/catalogue.js';
 import type { Frame } from '../events/frame.js';
 import { Checker, type Finding, type Rule } from '../pipeline/check.js';
@@ -92,9 +93,18 @@ export function makeCore(name: CoreName, o: CoreOptions, env: CoreEnv): Core {
   }
 }
 
+/**
+ * The price book, loaded once per worker (a worker serves one run; a book does not change once made). The main
+ * thread loads it per run: in-process callers (tests) may rewrite a prices file between runs.
+ */
+const books = new Map<string, PriceBook>();
+
 function prices(o: CoreOptions): PriceBook {
+  const key = o.prices ?? '';
+  let book = isMainThread ? undefined : books.get(key);
   // Already loaded once by the main thread (a bad file is a usage error there): this load cannot fail differently.
-  return o.prices === undefined ? new PriceBook() : PriceBook.load(o.prices);
+  if (!book) books.set(key, (book = o.prices === undefined ? new PriceBook() : PriceBook.load(o.prices)));
+  return book;
 }
 
 /** Frames count from 1 in each worker: a turn's `seq` fields are moved to their place in the whole run. */

@@ -41,13 +41,15 @@ class LoggedReport extends MalformedReport {
   }
 }
 
+/** Never read: a worker is given files, never stdin. */
+const NO_STDIN = Readable.from([]);
+
 export async function readOne(task: OneTask): Promise<OneResult> {
   const log: LogEntry[] = [];
   const timed = new Map<string, boolean>();
   const core = makeCore(task.name, task.opts, { emit: (x) => log.push(['emit', x]), note: (t) => log.push(['note', t]) });
   const frames = await readSources([task.file], {
-    // Never read: a worker is given files, never stdin.
-    stdin: Readable.from([]),
+    stdin: NO_STDIN,
     report: new LoggedReport(log),
     keepTag: corePrefilter(task.name, task.opts),
     protocol: task.protocol,
