@@ -1,7 +1,7 @@
 // What users install: the npm tarball holds only what they need, installs into an empty folder (fetching only
 // its dependencies from the registry) and runs; a global install works too.
 import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, tmp } from './helpers.js';
@@ -34,6 +34,11 @@ describe('npm package', () => {
     expect(execFileSync('npx', ['--no-install', 'rtev', '--version'], { cwd: dir, encoding: 'utf8' })).toBe(`${pkg.version}\n`);
     const cat = execFileSync('npx', ['--no-install', 'rtev', 'cat', 'node_modules/rtev/recordings/sample.jsonl'], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
     expect(cat).toContain('response.output_audio.delta');
+    // --jobs needs its worker file in the package (dist/parallel/worker.js): the installed copy reads with it.
+    expect(existsSync(join(dir, 'node_modules', 'rtev', 'dist', 'parallel', 'worker.js'))).toBe(true);
+    const sample = 'node_modules/rtev/recordings/sample.jsonl';
+    const jobs = execFileSync('npx', ['--no-install', 'rtev', 'filter', '--count', '--jobs', '2', sample, sample], { cwd: dir, encoding: 'utf8' });
+    expect(jobs).toBe('1536\n');
     const capture = "import('rtev/capture').then((m) => console.log(typeof m.openRecording))";
     expect(execFileSync(process.execPath, ['--input-type=module', '-e', capture], { cwd: dir, encoding: 'utf8' })).toBe('function\n');
   }, 120000);

@@ -50,6 +50,14 @@ describe('single executable', () => {
     await same(['stats', '--json', join(ROOT, 'recordings', 'sample.jsonl')]);
   });
 
+  it('reads several SOURCEs with --jobs in its one thread (no worker file beside it), printing what node does', async () => {
+    const sources = [join(ROOT, 'recordings', 'sample.jsonl'), fixture('diagnosis.jsonl'), fixture('spec-ga-server-events.jsonl')];
+    for (const cmd of [['stats', '--json'], ['check'], ['turns'], ['filter', '--count']]) {
+      const r = await same([...cmd, '--jobs', '2', ...sources]);
+      expect(r.stderr).not.toContain('Error');
+    }
+  });
+
   it('reads stdin, ends quietly at | head -1, and keeps exit codes and colour decisions', async () => {
     await same(['cat', '-', '--time', 'none'], { input: '{"type":"error","event_id":"e","error":{"code":"x"}}\nnope\n' });
     const head = await same(['cat', fixture('real-beta-webrtc-session.jsonl')], { shell: '| head -1' });

@@ -1,6 +1,6 @@
 /** The commands that read the turn model: turns, session, diff. */
 import type { Command } from 'commander';
-import { act, count, readingCommand, withFilterOptions, withReadFlags, type Runner } from './shared.js';
+import { act, count, jobs, JOBS_HELP, readingCommand, withFilterOptions, withReadFlags, type Runner } from './shared.js';
 
 const PRICES = 'a JSON file of prices, USD per million tokens, that adds or overrides models: {"<model>": {"text_in": 4, …}}';
 
@@ -9,6 +9,7 @@ export function diagnosisCommands(program: Command, r: Runner): void {
     .option('--json', 'write one JSON object per turn, per line (the README documents its keys)')
     .option('--slow <ms>', 'flag a turn slow when its first audio comes later than this (default 1500)', count)
     .option('--prices <file>', PRICES)
+    .option('-j, --jobs <n>', JOBS_HELP, jobs)
     .addHelpText('after', `
 The filter options select turns: a turn is shown when any of its events matches.
 Flags: slow (first audio over --slow), interrupted, short_barge_in (under 500 ms of

@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander';
 import { RULES } from '../pipeline/check.js';
 import { audioClash, DEFAULT_MAX_MB, megabytes, WAV_MAX_MB } from './audio-options.js';
-import { act, count, givenFlag, makeCtx, readingCommand, withDisplayOptions, withReadFlags, type Runner } from './shared.js';
+import { act, count, givenFlag, jobs, JOBS_HELP, makeCtx, readingCommand, withDisplayOptions, withReadFlags, type Runner } from './shared.js';
 
 export function readingCommands(program: Command, r: Runner): void {
   withDisplayOptions(readingCommand(program, 'cat', 'pretty-print captures, one line per event'))
@@ -14,7 +14,8 @@ export function readingCommands(program: Command, r: Runner): void {
     .option('-n, --limit <n>', 'stop after N selected events', count)
     .addOption(new Option('--count', 'print only the number of selected events').conflicts(['pretty', 'json']))
     .addOption(new Option('--pretty', "print in cat's format instead of the raw lines (then --time, --all, --wide apply)").conflicts('json'))
-    .option('--json', 'write tagged JSON lines, as cat --json does');
+    .option('--json', 'write tagged JSON lines, as cat --json does')
+    .option('-j, --jobs <n>', `with --count: ${JOBS_HELP}`, jobs);
   // The display options shape cat's format only: without --pretty they would do nothing, silently.
   filter.hook('preAction', () => {
     if (filter.getOptionValue('pretty')) return;
@@ -40,6 +41,7 @@ export function readingCommands(program: Command, r: Runner): void {
     .option('--by-file', 'print a summary for each source, then the combined one')
     .option('--prices <file>', 'a JSON file of prices (USD per million tokens) that adds or overrides models')
     .option('--slow <ms>', 'the slow-turn threshold: first audio later than this (default 1500)', count)
+    .option('-j, --jobs <n>', JOBS_HELP, jobs)
     .action(act(r, async (ctx, sources: string[], opts) => (await import('../commands/stats.js')).runStats(sources, opts, ctx)));
 
   readingCommand(program, 'transcript', 'the conversation as text: who said what, tool calls, interruptions, failures')
@@ -64,6 +66,7 @@ export function readingCommands(program: Command, r: Runner): void {
 
   readingCommand(program, 'check', 'protocol conformance: unknown types, required fields, order, deltas vs done, duplicate ids')
     .option('--json', 'write one JSON object per finding: {file, line, rule, severity, message}')
+    .option('-j, --jobs <n>', JOBS_HELP, jobs)
     .addHelpText('after', `
 Rules (severity):
 ${Object.entries(RULES).map(([id, rule]) => `  ${id.padEnd(22)} ${rule.severity.padEnd(8)} ${rule.about}`).join('\n')}

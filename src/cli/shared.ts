@@ -71,6 +71,15 @@ export function count(v: string): number {
   return Number(v);
 }
 
+/** --jobs: how many worker threads read SOURCEs (1: the main thread only). */
+export function jobs(v: string): number {
+  if (!/^\d+$/.test(v) || Number(v) < 1) throw new InvalidArgumentError('expected a whole number, 1 or more');
+  return Number(v);
+}
+
+/** The --jobs option of the commands that read many SOURCEs on all cores. */
+export const JOBS_HELP = 'worker threads that read several SOURCEs (default: one per core; 1: all in the main thread)';
+
 export function port(v: string): number {
   if (!/^\d+$/.test(v) || Number(v) > 65535) throw new InvalidArgumentError('expected a port number, 0 to 65535');
   return Number(v);

@@ -4,6 +4,8 @@ import { compileFilter, compileTypePrefilter, type FilterSpec } from '../pipelin
 import { lineWidth } from './cat.js';
 import type { Ctx } from './context.js';
 import { visitFrames } from './frames.js';
+import { coreOptions } from '../parallel/cores.js';
+import { readPerSource } from '../parallel/run.js';
 
 export interface FilterOptions extends FilterSpec {
   limit?: number;
@@ -14,6 +16,7 @@ export interface FilterOptions extends FilterSpec {
   all?: boolean;
   wide?: boolean;
   strict?: boolean;
+  jobs?: number;
 }
 
 /** Select frames; by default the input lines are written back unchanged, so rtev composes with itself and jq. */
@@ -29,6 +32,14 @@ export async function runFilter(sources: string[], o: FilterOptions, ctx: Ctx): 
     if (o.count) ctx.out.write('0\n');
     await ctx.out.flush();
     return 0;
+  }
+  // Counting: each source on its own (in worker threads when there are several), the counts added up.
+  if (o.count && limit === Infinity) {
+    let total = 0;
+    const run = await readPerSource(sources, ctx, o, { name: 'count', opts: coreOptions(o), jobs: o.jobs, onEnd: (k) => { total += k as number; } });
+    ctx.out.write(`${total}\n`);
+    await ctx.out.flush();
+    return run.code;
   }
   // Raw output has no sequence numbers, so lines of other types need not become frames at all.
   const pre = o.pretty || o.json ? undefined : compileTypePrefilter(o) ?? undefined;

@@ -2,7 +2,7 @@ import type { Protocol, Tag } from '../events/catalogue.js';
 import type { Frame } from '../events/frame.js';
 import { escapeControls } from '../format/escape.js';
 import { filterWarnings, type FilterSpec } from '../pipeline/filter.js';
-import { readSources, type SourceError } from '../sources/read.js';
+import { readSources } from '../sources/read.js';
 import { MalformedReport } from '../sources/report.js';
 import { EXIT, type Ctx } from './context.js';
 
@@ -13,6 +13,8 @@ export interface ReadFlags extends Pick<FilterSpec, 'type' | 'exclude' | 'since'
   protocol?: Protocol;
   /** A command that wants recordings' meta lines (check: endpoints, headers, close codes) gets each here. */
   onMeta?: (source: string, line: number, rtev: unknown) => void;
+  /** After each file (see ReadOptions.onSourceEnd). */
+  onSourceEnd?: () => void;
 }
 
 export interface ReadRun {
@@ -41,19 +43,11 @@ export async function visitFrames(
   if (ctx.io.stdinIsTTY && (sources.length === 0 || sources.includes('-'))) {
     ctx.say(`rtev: reading events from standard input (paste JSON lines, end with Ctrl-D); to read a capture, give its path: rtev ${ctx.command ?? 'cat'} recordings/sample.jsonl`);
   }
-  const report = new MalformedReport((line) => ctx.say(line));
-  let code: number = EXIT.ok;
-  // A source that cannot be read is named and makes the exit code 1; the other sources are still read.
-  const onSourceError = (e: SourceError) => {
-    ctx.say(escapeControls(`rtev: ${e.message}`));
-    code = EXIT.failure;
-  };
-  // Sources read with --since/--until, and whether each had a timestamp.
-  const timed = flags.since !== undefined || flags.until !== undefined ? new Map<string, boolean>() : null;
-  const reading = { stdin: ctx.io.stdin, report, onSourceError, keepTag, protocol: flags.protocol, onMeta: flags.onMeta };
+  const run = startRead(ctx, flags);
+  const reading = { stdin: ctx.io.stdin, report: run.report, onSourceError: run.onSourceError, keepTag, protocol: flags.protocol, onMeta: flags.onMeta, onSourceEnd: flags.onSourceEnd };
   await readSources(sources, reading, {
     frame(f) {
-      if (timed && !timed.get(f.source)) timed.set(f.source, !Number.isNaN(f.time));
+      run.sawFrame(f.source, !Number.isNaN(f.time));
       return visit(f);
     },
     async chunk() {
@@ -62,16 +56,47 @@ export async function visitFrames(
       return !ctx.out.closed;
     },
   });
-  report.finish();
-  if (timed) {
-    const untimed = [...timed].filter(([, t]) => !t).map(([s]) => s);
-    const option = flags.since !== undefined ? '--since' : '--until';
-    if (untimed.length === 1) ctx.say(escapeControls(`rtev: warning: ${untimed[0]} has no timestamps: ${option} selects nothing from it`));
-    else if (untimed.length > 1) ctx.say(escapeControls(`rtev: warning: ${untimed.length} sources have no timestamps (${untimed.slice(0, 3).join(', ')}${untimed.length > 3 ? ', …' : ''}): ${option} selects nothing from them`));
-  }
-  if (flags.strict && report.count > 0 && code === EXIT.ok) {
-    ctx.say(`rtev: --strict: ${report.count} malformed line${report.count === 1 ? '' : 's'}`);
-    code = EXIT.failure;
-  }
-  return { code, malformed: report.count };
+  return run.finish();
+}
+
+/** What a read keeps across sources, whichever thread reads them: the malformed report, the exit code, timestamps seen. */
+export interface ReadState {
+  report: MalformedReport;
+  onSourceError(e: { message: string }): void;
+  /** A frame of `source` was read (timed or not): for the --since/--until warning. */
+  sawFrame(source: string, timed: boolean): void;
+  /** The closing lines (malformed in all, sources without timestamps, --strict) and the exit code. */
+  finish(): ReadRun;
+}
+
+export function startRead(ctx: Ctx, flags: ReadFlags): ReadState {
+  const report = new MalformedReport((line) => ctx.say(line));
+  let code: number = EXIT.ok;
+  // Sources read with --since/--until, and whether each had a timestamp.
+  const timed = flags.since !== undefined || flags.until !== undefined ? new Map<string, boolean>() : null;
+  return {
+    report,
+    // A source that cannot be read is named and makes the exit code 1; the other sources are still read.
+    onSourceError(e) {
+      ctx.say(escapeControls(`rtev: ${e.message}`));
+      code = EXIT.failure;
+    },
+    sawFrame(source, t) {
+      if (timed && !timed.get(source)) timed.set(source, t);
+    },
+    finish() {
+      report.finish();
+      if (timed) {
+        const untimed = [...timed].filter(([, t]) => !t).map(([s]) => s);
+        const option = flags.since !== undefined ? '--since' : '--until';
+        if (untimed.length === 1) ctx.say(escapeControls(`rtev: warning: ${untimed[0]} has no timestamps: ${option} selects nothing from it`));
+        else if (untimed.length > 1) ctx.say(escapeControls(`rtev: warning: ${untimed.length} sources have no timestamps (${untimed.slice(0, 3).join(', ')}${untimed.length > 3 ? ', …' : ''}): ${option} selects nothing from them`));
+      }
+      if (flags.strict && report.count > 0 && code === EXIT.ok) {
+        ctx.say(`rtev: --strict: ${report.count} malformed line${report.count === 1 ? '' : 's'}`);
+        code = EXIT.failure;
+      }
+      return { code, malformed: report.count };
+    },
+  };
 }

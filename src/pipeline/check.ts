@@ -27,6 +27,9 @@ export const RULES = {
 
 export type Rule = keyof typeof RULES;
 
+/** Findings listed per rule (the rest are counted). */
+export const LIMIT_PER_RULE = 1000;
+
 export interface Finding {
   source: string;
   line: number;
@@ -164,7 +167,7 @@ export class Checker {
   /** The rules of one protocol's handshake and the beta shutdown (check-live.ts). */
   private readonly protocolRules = new ProtocolRules((at, rule, message) => this.find(at, rule, message));
 
-  constructor(private readonly limitPerRule = 1000) {}
+  constructor(private readonly limitPerRule = LIMIT_PER_RULE) {}
 
   /** A recording's meta line (`{"dir":"meta","rtev":{…}}`): the endpoint, headers sent, how it closed. */
   meta(source: string, line: number, rtev: unknown): void {

@@ -2,7 +2,7 @@ import type { Frame } from '../events/frame.js';
 import { PriceBook } from '../session/cost.js';
 import { errorCode } from '../session/errors.js';
 import { SessionModels } from '../session/model.js';
-import { Counts, latency, Totals, type LatencyStats, type TurnCounts } from '../session/totals.js';
+import { Counts, latency, Totals, type LatencyStats, type TotalsState, type TurnCounts } from '../session/totals.js';
 import type { Protocol } from '../events/catalogue.js';
 import type { LiveSummary, LiveTurn } from '../session/live.js';
 import type { TranslationSummary } from '../session/translation.js';
@@ -111,8 +111,12 @@ export class Tally {
   private readonly frames = { text: 0, binary: 0 };
   private readonly directions = { server: 0, client: 0 };
   private first: string | null = null;
+  private firstTime = NaN;
   /** The last frame with a time: its time is read once, at the end. */
   private lastTimed: Frame | null = null;
+  /** The span of the sources merged in (their earliest and latest times). */
+  private merged: TallyState['span'] = null;
+  private readonly mergedVoices: { live: LiveSummary[]; translation: TranslationSummary[] } = { live: [], translation: [] };
   private readonly types = new Counts();
   private readonly unknownTypes = new Counts();
   private readonly aliases = new Counts();
@@ -127,6 +131,8 @@ export class Tally {
   private readonly protocols = new Set<Protocol>();
   private voiceDone: { live: LiveSummary[]; translation: TranslationSummary[] } | null = null;
   private done = false;
+  /** The source of the first frame (stats --by-file names a source's tally by it). */
+  source: string | null = null;
 
   constructor(o: TallyOptions = {}) {
     this.models = new SessionModels({
@@ -147,13 +153,17 @@ export class Tally {
   }
 
   add(f: Frame): void {
+    this.source ??= f.source;
     if (f.kind !== 'event') {
       this.frames[f.kind]++;
       return;
     }
     // The span needs only the first and last timestamps: the last one is read at the end.
     if (f.hasTime()) {
-      if (this.lastTimed === null) this.first = f.ts;
+      if (this.lastTimed === null) {
+        this.first = f.ts;
+        this.firstTime = f.time;
+      }
       this.lastTimed = f;
     }
     this.events++;
@@ -191,27 +201,83 @@ export class Tally {
   /** The sessions' summaries, once `result` has ended them. */
   sessions: SessionSummary[] = [];
 
+  /** Ends the capture's sessions (their open turns are closed): once, before the summary or the state. */
+  private close(): void {
+    if (this.done) return;
+    const t = this.totals;
+    this.sessions = this.models.finish();
+    for (const s of this.sessions) t.addSession(s);
+    for (const [code, n] of this.otherErrors.map) t.errors.add(code, n);
+    const own = this.voices.finish();
+    // Their audio counts with Realtime's: the `audio` keys are every protocol's.
+    for (const v of [...own.live, ...own.translation]) {
+      t.audio.output_bytes += v.audio.output_bytes;
+      t.audio.input_bytes += v.audio.input_bytes;
+      t.audio.output_seconds = t.audio.output_seconds === null || v.audio.output_seconds === null ? null : t.audio.output_seconds + v.audio.output_seconds;
+      t.audio.input_seconds = t.audio.input_seconds === null || v.audio.input_seconds === null ? null : t.audio.input_seconds + v.audio.input_seconds;
+    }
+    this.voiceDone = { live: [...this.mergedVoices.live, ...own.live], translation: [...this.mergedVoices.translation, ...own.translation] };
+    this.done = true;
+  }
+
+  /** The earliest and the latest time read (of this tally's frames and of the sources merged in). */
+  private span(): TallyState['span'] {
+    let own: TallyState['span'] = null;
+    if (this.first !== null && this.lastTimed?.ts != null) own = { first: this.first, firstTime: this.firstTime, last: this.lastTimed.ts, lastTime: this.lastTimed.time };
+    return joinSpans(this.merged, own);
+  }
+
+  /**
+   * What this tally holds, as plain data that can cross to another thread, once its sessions are ended (see
+   * merge). The sessions' summaries stay here (`sessions`): stats does not print them.
+   */
+  toState(): TallyState {
+    this.close();
+    return {
+      source: this.source, events: this.events, unknown: this.unknown, frames: this.frames, directions: this.directions, span: this.span(),
+      types: [...this.types.map], unknownTypes: [...this.unknownTypes.map], aliases: [...this.aliases.map],
+      rateLimits: this.rateLimits, totals: this.totals.toState(), liveTurns: this.liveTurns, protocols: [...this.protocols], voices: this.voiceDone!,
+    };
+  }
+
+  /**
+   * Another source's tally (toState), read after the ones merged so far: counts added, the span widened to the
+   * earliest and the latest time, the percentiles' values kept. The summary is then the one of all of them.
+   */
+  merge(s: TallyState): void {
+    this.source ??= s.source;
+    this.events += s.events;
+    this.unknown += s.unknown;
+    this.frames.text += s.frames.text;
+    this.frames.binary += s.frames.binary;
+    this.directions.server += s.directions.server;
+    this.directions.client += s.directions.client;
+    this.merged = joinSpans(this.merged, s.span);
+    this.types.merge(s.types);
+    this.unknownTypes.merge(s.unknownTypes);
+    this.aliases.merge(s.aliases);
+    const rl = this.rateLimits;
+    for (const k of ['min_remaining_tokens', 'min_remaining_requests'] as const) {
+      const v = s.rateLimits[k];
+      if (v !== null && (rl[k] === null || v < rl[k]!)) rl[k] = v;
+    }
+    this.totals.merge(s.totals);
+    for (const t of s.liveTurns) this.liveTurns.push(t);
+    for (const p of s.protocols) this.protocols.add(p);
+    for (const v of s.voices.live) this.mergedVoices.live.push(v);
+    for (const v of s.voices.translation) this.mergedVoices.translation.push(v);
+  }
+
   /** The summary. Ends the capture's sessions (their open turns are closed): call it once, at the end. */
   result(sources: string[], malformed: number): Stats {
     const t = this.totals;
-    if (!this.done) {
-      this.sessions = this.models.finish();
-      for (const s of this.sessions) t.addSession(s);
-      for (const [code, n] of this.otherErrors.map) t.errors.add(code, n);
-      this.voiceDone = this.voices.finish();
-      // Their audio counts with Realtime's: the `audio` keys are every protocol's.
-      for (const v of [...this.voiceDone.live, ...this.voiceDone.translation]) {
-        t.audio.output_bytes += v.audio.output_bytes;
-        t.audio.input_bytes += v.audio.input_bytes;
-        t.audio.output_seconds = t.audio.output_seconds === null || v.audio.output_seconds === null ? null : t.audio.output_seconds + v.audio.output_seconds;
-        t.audio.input_seconds = t.audio.input_seconds === null || v.audio.input_seconds === null ? null : t.audio.input_seconds + v.audio.input_seconds;
-      }
-      this.done = true;
-    }
+    this.close();
     let seconds: number | null = null;
-    const last = this.lastTimed?.ts ?? null;
-    if (this.first !== null && last !== null) {
-      const secs = (Date.parse(last) - Date.parse(this.first)) / 1000;
+    const span = this.span();
+    const first = span?.first ?? null;
+    const last = span?.last ?? null;
+    if (first !== null && last !== null) {
+      const secs = (Date.parse(last) - Date.parse(first)) / 1000;
       seconds = Number.isNaN(secs) ? null : secs;
     }
     const u = t.usage;
@@ -225,7 +291,7 @@ export class Tally {
       unknown: this.unknown,
       frames: { ...this.frames },
       directions: { ...this.directions },
-      span: { first: this.first, last, seconds },
+      span: { first, last, seconds },
       types: this.types.toObject(),
       unknown_types: this.unknownTypes.toObject(),
       aliases: this.aliases.toObject(),
@@ -267,6 +333,25 @@ export class Tally {
     if (v.translation.length) stats.translation = translationStats(v.translation);
     return stats;
   }
+}
+
+/** A tally as plain data (Tally.toState, Tally.merge). */
+export interface TallyState {
+  source: string | null;
+  events: number; unknown: number; frames: { text: number; binary: number }; directions: { server: number; client: number };
+  /** The earliest and the latest time (ISO, as read, and in ms), null without timestamps. */
+  span: { first: string; firstTime: number; last: string; lastTime: number } | null;
+  types: [string, number][]; unknownTypes: [string, number][]; aliases: [string, number][];
+  rateLimits: Stats['rate_limits']; totals: TotalsState; liveTurns: LiveTurn[]; protocols: Protocol[];
+  voices: { live: LiveSummary[]; translation: TranslationSummary[] };
+}
+
+/** Two spans as one: the earlier first, the later last (the first given wins a tie). */
+function joinSpans(a: TallyState['span'], b: TallyState['span']): TallyState['span'] {
+  if (!a || !b) return a ?? b;
+  const early = b.firstTime < a.firstTime ? b : a;
+  const late = b.lastTime > a.lastTime ? b : a;
+  return { first: early.first, firstTime: early.firstTime, last: late.last, lastTime: late.lastTime };
 }
 
 const distinct = (xs: (string | null)[]) => [...new Set(xs.filter((x): x is string => x !== null))];

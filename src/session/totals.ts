@@ -4,7 +4,7 @@
  * same capture gives the same numbers everywhere. Memory: one number per turn for each latency kind.
  */
 import { addCost, emptyCost, roundCost } from './cost.js';
-import type { Cost, SessionSummary, TurnRecord, Usage } from './types.js';
+import type { Cost, ResponseRecord, SessionSummary, TurnRecord, Usage } from './types.js';
 import { addUsage, emptyUsage } from './usage.js';
 
 /** Latency figures of one kind, in milliseconds; null when nothing was measured (no timestamps). */
@@ -28,6 +28,10 @@ export class Counts {
     this.map.set(k, (this.map.get(k) ?? 0) + n);
   }
   /** As a JSON object with no prototype, so that every name is an ordinary key. */
+  /** Another's counts added, in its order (a name new here comes after the ones seen). */
+  merge(entries: Iterable<[string, number]>): void {
+    for (const [k, n] of entries) this.add(k, n);
+  }
   toObject(): Record<string, number> {
     const o: Record<string, number> = Object.create(null);
     for (const [k, v] of this.map) o[k] = v;
@@ -36,6 +40,15 @@ export class Counts {
 }
 
 export interface TurnCounts { total: number; interrupted: number; slow: number; failed: number; short_barge_in: number; tool_dead_air: number }
+
+type Entries = [string, number][];
+
+/** Totals as plain data (toState, merge). */
+export interface TotalsState {
+  turns: TurnCounts; responses: { total: number; out_of_band: number }; usage: Usage; cost: Cost; unpriced: boolean;
+  audio: Totals['audio']; transcriptionTokens: number; spanSeconds: number; unspanned: number; sessions: number; lat: Totals['lat'];
+  status: Entries; cancelReasons: Entries; incompleteReasons: Entries; failCodes: Entries; errors: Entries; models: string[];
+}
 
 /** Everything stats and diff report about turns and responses, accumulated. */
 export class Totals {
@@ -58,7 +71,44 @@ export class Totals {
   sessions = 0;
   readonly lat = { stop: [] as number[], firstDelta: [] as number[], duration: [] as number[], response: [] as number[], firstAudio: [] as number[], toolWait: [] as number[] };
 
-  addTurn(rec: TurnRecord): void {
+  /** Everything kept, as plain data (for a worker thread to hand over): see merge. */
+  toState(): TotalsState {
+    const { turns, responses, usage, cost, unpriced, audio, transcriptionTokens, spanSeconds, unspanned, sessions, lat } = this;
+    return {
+      turns, responses, usage, cost, unpriced, audio, transcriptionTokens, spanSeconds, unspanned, sessions, lat,
+      status: [...this.status.map], cancelReasons: [...this.cancelReasons.map], incompleteReasons: [...this.incompleteReasons.map],
+      failCodes: [...this.failCodes.map], errors: [...this.errors.map], models: [...this.models],
+    };
+  }
+
+  /** The totals of later turns and sessions (another source's), added as if they had been added here. */
+  merge(s: TotalsState): void {
+    for (const k of Object.keys(this.turns) as (keyof TurnCounts)[]) this.turns[k] += s.turns[k];
+    this.responses.total += s.responses.total;
+    this.responses.out_of_band += s.responses.out_of_band;
+    this.status.merge(s.status);
+    this.cancelReasons.merge(s.cancelReasons);
+    this.incompleteReasons.merge(s.incompleteReasons);
+    this.failCodes.merge(s.failCodes);
+    this.errors.merge(s.errors);
+    addUsage(this.usage, s.usage);
+    addCost(this.cost, s.cost);
+    this.unpriced ||= s.unpriced;
+    for (const m of s.models) this.models.add(m);
+    const a = this.audio;
+    a.output_bytes += s.audio.output_bytes;
+    a.input_bytes += s.audio.input_bytes;
+    a.output_seconds = a.output_seconds === null || s.audio.output_seconds === null ? null : a.output_seconds + s.audio.output_seconds;
+    a.input_seconds = a.input_seconds === null || s.audio.input_seconds === null ? null : a.input_seconds + s.audio.input_seconds;
+    this.transcriptionTokens += s.transcriptionTokens;
+    this.spanSeconds += s.spanSeconds;
+    this.unspanned += s.unspanned;
+    this.sessions += s.sessions;
+    // The percentiles need every value (one per turn or response, as kept here).
+    for (const k of Object.keys(this.lat) as (keyof Totals['lat'])[]) for (const v of s.lat[k]) this.lat[k].push(v);
+  }
+
+  addTurn(rec: Pick<TurnRecord, 'turn'> & { responses: readonly Pick<ResponseRecord, 'out_of_band' | 'status' | 'status_reason' | 'usage' | 'cost' | 'latency_ms'>[] }): void {
     const t = rec.turn;
     const c = this.turns;
     c.total++;

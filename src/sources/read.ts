@@ -28,6 +28,8 @@ export interface ReadOptions {
   onMeta?: (source: string, line: number, rtev: unknown) => void;
   /** A source that cannot be read: reported, and the others are still read. Without it, readFrames throws. */
   onSourceError?: (e: SourceError) => void;
+  /** After each file is read (or failed): per-source state ends here (each source is its own session). */
+  onSourceEnd?: () => void;
 }
 
 /** A source that cannot be read at all (missing file, nothing readable in it): one line, exit 1. */
@@ -47,9 +49,10 @@ export interface FrameSink {
 
 /**
  * Every frame of every SOURCE, in order, handed to `sink`. A folder stands for every capture in it.
- * Malformed lines go to `report`; meta lines to `onMeta`, in their place among the frames.
+ * Malformed lines go to `report`; meta lines to `onMeta`, in their place among the frames. Returns how many
+ * frames were read (the last `seq`).
  */
-export async function readSources(specs: readonly string[], opts: ReadOptions, sink: FrameSink): Promise<void> {
+export async function readSources(specs: readonly string[], opts: ReadOptions, sink: FrameSink): Promise<number> {
   const fail = (e: unknown) => {
     if (!(e instanceof SourceError) || !opts.onSourceError) throw e;
     opts.onSourceError(e);
@@ -72,9 +75,11 @@ export async function readSources(specs: readonly string[], opts: ReadOptions, s
       } catch (e) {
         fail(e);
       }
-      if (state.stopped) return;
+      opts.onSourceEnd?.();
+      if (state.stopped) return state.seq;
     }
   }
+  return state.seq;
 }
 
 /** The frames of every SOURCE in batches, one per chunk read: for consumers that await between frames (replay). */
@@ -349,7 +354,7 @@ function mib(n: number): string {
   return n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(n % (1 << 20) ? 1 : 0)} MiB` : `${n} bytes`;
 }
 
-function describeIoError(e: unknown): string {
+export function describeIoError(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
   switch (err?.code) {
     case 'ENOENT': return 'no such file';

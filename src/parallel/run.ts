@@ -1,0 +1,105 @@
+/**
+ * Read SOURCEs source by source through a command's core (cores.ts), in worker threads when there are several
+ * files (--jobs), else in the main thread. Either way the command sees the same calls in the same order:
+ * `emit` for each turn as it closes, `onEnd` with each source's partial result, in source order; and stderr
+ * says the same lines (malformed input, unreadable sources, notes, warnings).
+ */
+import { availableParallelism } from 'node:os';
+import type { Protocol } from '../events/catalogue.js';
+import { escapeControls } from '../format/escape.js';
+import { filterWarnings } from '../pipeline/filter.js';
+import { capturesIn, isFolder, NO_CAPTURES } from '../sources/folders.js';
+import { describeIoError } from '../sources/read.js';
+import type { Ctx } from '../commands/context.js';
+import { startRead, visitFrames, type ReadFlags, type ReadRun } from '../commands/frames.js';
+import { corePrefilter, makeCore, type Core, type CoreName, type CoreOptions, type TurnEvent } from './cores.js';
+import { batches, runInOrder, startWorkers, workersAvailable } from './pool.js';
+import { readOne, type OneResult, type OneTask } from './read-one.js';
+
+export interface PerSource {
+  name: CoreName;
+  /** Plain data (it is sent to the workers). */
+  opts: CoreOptions;
+  /** --jobs: undefined for one per core. */
+  jobs?: number;
+  /** Each turn as it closes; `shift` moves its seq fields to their place in the whole run (see shiftSeq). */
+  emit?(x: TurnEvent, shift: number): void;
+  note?(text: string): void;
+  /** Each source's partial result, in source order. */
+  onEnd(partial: unknown): void;
+}
+
+export const defaultJobs = (): number => availableParallelism();
+
+export async function readPerSource(sources: string[], ctx: Ctx, flags: ReadFlags & { protocol?: Protocol }, p: PerSource): Promise<ReadRun> {
+  const jobs = p.jobs ?? defaultJobs();
+  const items = jobs > 1 && sources.length > 0 && !sources.includes('-') ? expand(sources) : null;
+  if (!items || items.filter((x) => 'file' in x).length < 2) return inThread(sources, ctx, flags, p);
+
+  for (const w of filterWarnings(flags)) ctx.say(escapeControls(`rtev: warning: ${w}`));
+  const run = startRead(ctx, flags);
+  let shift = 0;
+  const take = async (r: OneResult): Promise<boolean> => {
+    for (const e of r.log) {
+      if (e[0] === 'malformed') run.report.add(e[1], e[2]);
+      else if (e[0] === 'unshown') run.report.addUnshown(e[1]);
+      else if (e[0] === 'source-error') run.onSourceError({ message: e[1] });
+      else if (e[0] === 'note') p.note?.(e[1]);
+      else p.emit?.(e[1], shift);
+    }
+    for (const [s, t] of r.timed) run.sawFrame(s, t);
+    p.onEnd(r.partial);
+    shift += r.frames;
+    await ctx.out.maybeFlush();
+    return !ctx.out.closed;
+  };
+  // Unlistable folders are said in their place: before the file that follows them.
+  const tasks: OneTask[] = [];
+  const errorsBefore: string[][] = [[]];
+  for (const x of items) {
+    if ('error' in x) errorsBefore[tasks.length]!.push(x.error);
+    else {
+      tasks.push({ name: p.name, opts: p.opts, file: x.file, protocol: flags.protocol });
+      errorsBefore.push([]);
+    }
+  }
+  let i = 0;
+  const deliver = async (r: OneResult) => {
+    for (const e of errorsBefore[i++]!) run.onSourceError({ message: e });
+    return take(r);
+  };
+  const workers = workersAvailable(ctx.io.env) ? startWorkers(Math.min(jobs, tasks.length)) : null;
+  if (workers) await runInOrder(workers, batches(tasks), deliver);
+  // No worker threads (the single executable): the same reads, one after the other, in this thread.
+  else for (const t of tasks) if (!(await deliver(await readOne(t)))) break;
+  if (!ctx.out.closed) for (const e of errorsBefore[tasks.length]!) run.onSourceError({ message: e });
+  return run.finish();
+}
+
+/** The single-threaded read: one core per source, ended when its file ends. */
+async function inThread(sources: string[], ctx: Ctx, flags: ReadFlags, p: PerSource): Promise<ReadRun> {
+  let core: Core | null = null;
+  const env = { emit: (x: TurnEvent) => p.emit?.(x, 0), note: (t: string) => p.note?.(t) };
+  const cur = () => (core ??= makeCore(p.name, p.opts, env));
+  return visitFrames(sources, ctx, {
+    ...flags,
+    onMeta: (s, l, r) => cur().meta?.(s, l, r),
+    onSourceEnd: () => {
+      if (core) p.onEnd(core.end());
+      core = null;
+    },
+  }, (f) => { cur().frame(f); }, corePrefilter(p.name, p.opts));
+}
+
+/** The files to read, folders expanded as readSources expands them (an unlistable folder is an error in its place). */
+function expand(sources: string[]): ({ file: string } | { error: string })[] {
+  return sources.flatMap((spec): ({ file: string } | { error: string })[] => {
+    if (!isFolder(spec)) return [{ file: spec }];
+    try {
+      const files = capturesIn(spec);
+      return files.length ? files.map((file) => ({ file })) : [{ error: `${spec}: ${NO_CAPTURES}` }];
+    } catch (e) {
+      return [{ error: `${spec}: ${describeIoError(e)}` }];
+    }
+  });
+}
