@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixture, rtev, tmp, ROOT } from './helpers.js';
+import { seconds } from '../src/format/summary.js';
 
 const real = fixture('real-beta-webrtc-session.jsonl');
 const json = async (...args: string[]) => {
@@ -130,5 +131,13 @@ describe('rtev stats', () => {
     const s = JSON.parse(r.stdout);
     expect(s).toMatchObject({ events: 2, malformed: 1, unknown: 1, unknown_types: { 'x.y': 1 }, errors: { c: 1 } });
     expect(r.stderr).toBe('stdin:2: not a JSON object\n');
+  });
+});
+
+describe('durations for people', () => {
+  it('keep two units past ten minutes, and no unit reads 60', () => {
+    expect([9.996, 599.96, 659.7, 3599.6, 5400, 86399, 90000, 32_000_000].map(seconds)).toEqual([
+      '10.0 s', '10 min 0 s', '11 min 0 s', '1 h 0 min', '1 h 30 min', '1 d 0 h', '1 d 1 h', '370 d 9 h',
+    ]);
   });
 });

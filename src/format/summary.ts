@@ -25,8 +25,17 @@ export function q(s: unknown): string {
   return typeof s === 'string' ? `"${escapeControls(s)}"` : '';
 }
 
+/** A duration for people: two decimals under 10 s, one under 10 min, then the two largest units. */
 export function seconds(s: number): string {
-  return s < 10 ? `${s.toFixed(2)} s` : s < 600 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+  // Compared after rounding, so 599.96 s reads 10 min 0 s, not 600.0 s.
+  if (s < 9.995) return `${s.toFixed(2)} s`;
+  if (s < 599.95) return `${s.toFixed(1)} s`;
+  const t = Math.round(s); // rounded once, so no unit reads 60
+  if (t < 3600) return `${Math.floor(t / 60)} min ${t % 60} s`;
+  const m = Math.round(s / 60);
+  if (m < 24 * 60) return `${Math.floor(m / 60)} h ${m % 60} min`;
+  const h = Math.round(s / 3600);
+  return `${Math.floor(h / 24).toLocaleString('en-US')} d ${h % 24} h`;
 }
 
 /** Dollars: cents for a dollar or more, four decimals below (a turn costs fractions of a cent). */
