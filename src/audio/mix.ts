@@ -9,6 +9,7 @@
  * - A truncation (`audio_end_ms` of an assistant item) cuts the response there: the rest was never heard.
  * Pieces of one side never overlap, so the mix writes samples rather than summing them.
  */
+import { wavHeader } from './wav.js';
 
 export type Channel = 0 | 1;
 export const USER: Channel = 0;
@@ -147,11 +148,7 @@ export class StereoTrack implements StereoSink {
 
   write(ch: Channel, at: number, samples: Int16Array): void {
     const keep = Math.max(0, Math.min(samples.length, this.maxFrames - at));
-    if (keep < samples.length) {
-      this.dropped[ch] += samples.length - keep;
-      const first = Math.max(at, this.maxFrames);
-      if (this.firstDropped === null || first < this.firstDropped) this.firstDropped = first;
-    }
+    this.leftOut(ch, at, samples.length - keep);
     if (keep === 0) return;
     this.grow(at + keep);
     for (let i = 0; i < keep; i++) this.buf[(at + i) * 2 + ch] = samples[i]!;
@@ -191,20 +188,4 @@ export class StereoTrack implements StereoSink {
 }
 
 /** A WAV header for interleaved stereo 16-bit PCM of `dataBytes` bytes. */
-export function stereoWavHeader(rate: number, dataBytes: number): Buffer {
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0, 'latin1');
-  h.writeUInt32LE(36 + dataBytes, 4);
-  h.write('WAVE', 8, 'latin1');
-  h.write('fmt ', 12, 'latin1');
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(1, 20);
-  h.writeUInt16LE(2, 22);
-  h.writeUInt32LE(rate, 24);
-  h.writeUInt32LE(rate * 4, 28);
-  h.writeUInt16LE(4, 32);
-  h.writeUInt16LE(16, 34);
-  h.write('data', 36, 'latin1');
-  h.writeUInt32LE(dataBytes, 40);
-  return h;
-}
+export const stereoWavHeader = (rate: number, dataBytes: number): Buffer => wavHeader(rate, dataBytes, 2);

@@ -29,11 +29,7 @@ export class StereoWavFile implements StereoSink {
 
   write(ch: Channel, at: number, samples: Int16Array): void {
     const keep = Math.max(0, Math.min(samples.length, this.maxFrames - at));
-    if (keep < samples.length) {
-      this.dropped[ch] += samples.length - keep;
-      const first = Math.max(at, this.maxFrames);
-      if (this.firstDropped === null || first < this.firstDropped) this.firstDropped = first;
-    }
+    this.leftOut(ch, at, samples.length - keep);
     for (let i = 0; i < keep; i += STEP) this.update(ch, at + i, Math.min(STEP, keep - i), samples, i);
     if (at + keep > this.length) this.length = at + keep;
   }

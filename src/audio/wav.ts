@@ -113,8 +113,8 @@ export function alawToLinear(a: number): number {
   return x & 0x80 ? t : -t;
 }
 
-/** A WAV header for mono 16-bit PCM of `dataBytes` bytes. */
-export function wavHeader(sampleRate: number, dataBytes: number): Buffer {
+/** A WAV header for 16-bit PCM of `dataBytes` bytes: mono, or `channels` interleaved. */
+export function wavHeader(sampleRate: number, dataBytes: number, channels = 1): Buffer {
   const h = Buffer.alloc(44);
   h.write('RIFF', 0, 'latin1');
   h.writeUInt32LE(36 + dataBytes, 4);
@@ -122,10 +122,10 @@ export function wavHeader(sampleRate: number, dataBytes: number): Buffer {
   h.write('fmt ', 12, 'latin1');
   h.writeUInt32LE(16, 16);
   h.writeUInt16LE(1, 20); // PCM
-  h.writeUInt16LE(1, 22); // mono
+  h.writeUInt16LE(channels, 22);
   h.writeUInt32LE(sampleRate, 24);
-  h.writeUInt32LE(sampleRate * 2, 28);
-  h.writeUInt16LE(2, 32);
+  h.writeUInt32LE(sampleRate * 2 * channels, 28); // bytes per second
+  h.writeUInt16LE(2 * channels, 32); // bytes per frame
   h.writeUInt16LE(16, 34);
   h.write('data', 36, 'latin1');
   h.writeUInt32LE(dataBytes, 40);
