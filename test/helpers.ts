@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -9,7 +9,16 @@ import { main } from '../src/cli.js';
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const BIN = join(ROOT, 'bin', 'rtev');
 export const fixture = (name: string) => join(ROOT, 'test', 'fixtures', name);
-export const tmp = () => mkdtempSync(join(tmpdir(), 'rtev-test-'));
+/** The temporary folders this test file made: removed after it (test/setup.ts), so runs do not fill the disk. */
+const made: string[] = [];
+export const tmp = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rtev-test-'));
+  made.push(dir);
+  return dir;
+};
+export function removeTmp(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
 
 export interface Result { code: number; stdout: string; stderr: string }
 /** A result with the bytes as written, for tests about what reaches a terminal (a lone 0x9B is lost in decoding). */
