@@ -102,6 +102,15 @@ describe.each([['the bundled sample', SAMPLE], ['the real beta WebRTC session', 
     });
   });
 
+  it("has each event's top-level ids, as JSON.parse reads them", async () => {
+    const rows = await db.rows(`SELECT event_id, response_id, item_id, call_id FROM ${table('events')} ORDER BY seq`);
+    const lines = (await json(['cat', '--json', source])).trim().split('\n').map((l) => JSON.parse(l));
+    const id = (v: unknown) => (typeof v === 'string' ? v : null);
+    expect(rows).toEqual(lines.map(({ event: e }) => ({
+      event_id: id(e?.event_id), response_id: id(e?.response_id), item_id: id(e?.item_id), call_id: id(e?.call_id),
+    })));
+  });
+
   it('has the turns of turns --json, field by field, and their responses', async () => {
     const turns = (await json(['turns', '--json', source])).trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
     const rows = await db.rows(`SELECT * EXCLUDE (session_id, source) REPLACE (epoch_ms(start) AS start, tools::VARCHAR AS tools, errors::VARCHAR AS errors, out_of_band::VARCHAR AS out_of_band) FROM ${table('turns')} ORDER BY turn`);

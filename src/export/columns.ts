@@ -306,6 +306,9 @@ class DictColumn extends FlatColumn {
   private readonly ids = new Map<string, number>();
   private readonly dict = new Bytes();
   private readonly idx = new Ints(new Int32Array(1024));
+  /** The value added last and its index: rows come in runs (a type, a session, a response's deltas). */
+  private last: string | null = null;
+  private lastIndex = 0;
 
   add(v: Value): void {
     if (typeof v !== 'string') {
@@ -316,12 +319,18 @@ class DictColumn extends FlatColumn {
       v = Buffer.from(v.buffer, v.byteOffset, v.length).toString('utf8');
     }
     this.def.push(1);
+    if (v === this.last) {
+      this.idx.push(this.lastIndex);
+      return;
+    }
     let i = this.ids.get(v);
     if (i === undefined) {
       i = this.ids.size;
       this.ids.set(v, i);
       this.dict.addByteArray(v);
     }
+    this.last = v;
+    this.lastIndex = i;
     this.idx.push(i);
   }
 
@@ -347,6 +356,7 @@ class DictColumn extends FlatColumn {
   }
 
   protected clear(): void {
+    this.last = null;
     this.ids.clear();
     this.dict.len = 0;
     this.idx.n = 0;

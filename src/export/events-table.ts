@@ -11,6 +11,10 @@ export interface EventInput {
   audioBytes: number | null;
   audioMs: number | null;
   errorCode: string | null;
+  /** The top-level ids (read by the exporter, which reuses the strings of a run of deltas). */
+  eventId: Value;
+  responseId: string | null;
+  itemId: string | null;
   json: Value;
 }
 
@@ -29,9 +33,9 @@ const columns: Column<EventInput>[] = [
   { name: 'family', type: 'string', doc: 'the catalogue family (`response`, `audio`, `session`, …)', of: (x) => (isEvent(x) ? x.f.tag.variant.family : null) },
   { name: 'protocol', type: 'string', doc: '`realtime`, `live` (GPT-Live) or `translation`', of: (x) => x.f.tag.variant.protocol },
   { name: 'known', type: 'boolean', doc: 'whether the catalogue knows the type', of: (x) => isEvent(x) && x.f.tag.known },
-  { name: 'event_id', type: 'text', doc: 'the top-level `event_id`', of: (x) => x.f.field('event_id') ?? null },
-  { name: 'response_id', type: 'string', doc: 'the top-level `response_id`', of: (x) => x.f.field('response_id') ?? null },
-  { name: 'item_id', type: 'string', doc: 'the top-level `item_id`', of: (x) => x.f.field('item_id') ?? null },
+  { name: 'event_id', type: 'text', doc: 'the top-level `event_id`', of: (x) => x.eventId },
+  { name: 'response_id', type: 'string', doc: 'the top-level `response_id`', of: (x) => x.responseId },
+  { name: 'item_id', type: 'string', doc: 'the top-level `item_id`', of: (x) => x.itemId },
   { name: 'call_id', type: 'string', doc: 'the top-level `call_id`', of: (x) => x.f.field('call_id') ?? null },
   { name: 'bytes', type: 'int64', doc: "the event's size as captured, in bytes", of: (x) => x.f.evEnd - x.f.evStart },
   { name: 'audio_bytes', type: 'int64', doc: 'audio deltas and appends: the decoded audio bytes (from the base64 length)', of: (x) => x.audioBytes },

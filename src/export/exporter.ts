@@ -7,7 +7,7 @@
  * is seen (at most HEAD frames), a session's rows wait; after that the session is named from its source.
  */
 import type { Protocol } from '../events/catalogue.js';
-import type { Frame } from '../events/frame.js';
+import { ID_RANGE, type Frame } from '../events/frame.js';
 import { AudioFormats } from '../pipeline/audio-format.js';
 import type { PriceBook } from '../session/cost.js';
 import { ERROR_EVENT_TYPES, errorCode, fallbackCode } from '../session/errors.js';
@@ -65,6 +65,9 @@ class SessionExport {
   frames = 0;
   first: string | null = null;
   last: string | null = null;
+  /** The response and item ids met last: a run of deltas names the same ones, compared on the bytes. */
+  responseId: string | null = null;
+  itemId: string | null = null;
   /** `error` events of protocols the turn model does not read, by code (as `stats` counts them). */
   readonly otherErrors = new Map<string, number>();
 
@@ -135,8 +138,19 @@ export class Exporter {
         if (typeof id === 'string' && id !== '') s.createdId = id;
       }
     }
+    const eid = f.eventIdBytes();
+    let rid = s.responseId, iid = s.itemId;
+    if (rid === null || !f.fieldEquals('response_id', rid)) {
+      rid = f.field('response_id') ?? null;
+      if (rid !== null) s.responseId = rid;
+    }
+    if (iid === null || !f.fieldEquals('item_id', iid)) {
+      iid = f.field('item_id') ?? null;
+      if (iid !== null) s.itemId = iid;
+    }
     return {
       session: s.key, f, seq: f.seq, ts: ts === null ? null : f.time,
+      eventId: eid === null ? null : eid.subarray(ID_RANGE[0], ID_RANGE[1]), responseId: rid, itemId: iid,
       audioBytes, audioMs, errorCode: code, json: this.o.json === false ? null : eventJson(f),
     };
   }
