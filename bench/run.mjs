@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm run bench [-- --quick] [-- --only stats,filter,cat,check,many,model,report,export,live,proxy,startup]
 // check: rtev check on the event-heavy capture (time and peak RSS: bounded memory). many: 2,000 small recordings
-// and 8 medium ones read by stats, filter --count, check and turns.
+// and 8 medium ones read by stats, filter --count, check, turns and export, with --jobs 1 and the default.
 // report: rtev report (--no-audio and with audio) against stats, and its page's time to interactive in Chromium.
 // model: stats, turns and session (the turn model) on the audio-heavy capture; with RTEV_BASELINE=/path/to/rtev
 // (a build from before the model) its stats is timed too, for the ratio.
@@ -118,10 +118,11 @@ if (want('many')) {
   }
   for (const [label, dir] of [['2,000 small recordings', small], ['8 medium recordings (25 MB)', medium]]) {
     const bytes = Number(execFileSync('du', ['-sb', dir]).toString().split('\t')[0]);
-    for (const cmd of ['stats', 'filter --count', 'check', 'turns']) {
+    for (const cmd of ['stats', 'filter --count', 'check', 'turns', 'export']) {
       // --jobs 1 (the main thread) against the default (a worker per core), round-robin, best of three: on a
       // shared machine the load drifts, and both should see the same. check exits 1 when it finds errors.
-      const line = (jobs) => `${rtev} ${cmd}${jobs ? ` --jobs ${jobs}` : ''} ${q(dir)} > /dev/null 2>&1${cmd === 'check' ? ' || [ $? -eq 1 ]' : ''}`;
+      const to = cmd === 'export' ? ` -o ${q(join(data, 'many-out'))} --force` : '';
+      const line = (jobs) => `${rtev} ${cmd}${jobs ? ` --jobs ${jobs}` : ''} ${q(dir)}${to} > /dev/null 2>&1${cmd === 'check' ? ' || [ $? -eq 1 ]' : ''}`;
       const best = { one: { secs: Infinity, rssMB: 0 }, all: { secs: Infinity, rssMB: 0 } };
       for (let i = 0; i < 3; i++) {
         for (const [k, jobs] of [['one', 1], ['all', 0]]) {
@@ -136,6 +137,7 @@ if (want('many')) {
       }
     }
   }
+  rmSync(join(data, 'many-out'), { recursive: true, force: true });
 }
 
 if (want('model')) {

@@ -1,6 +1,6 @@
 // --jobs N: many SOURCEs read on worker threads give the same bytes, in the same order, as --jobs 1.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -85,6 +85,27 @@ describe('--jobs', () => {
     const head = await rtevProcess(['turns', '--jobs', '2', dir], { shell: '| head -1' });
     expect(head).toMatchObject({ code: 0, stderr: expect.not.stringContaining('Error') });
   }, 60000);
+
+  it('export writes the same files, byte for byte, with --jobs 2 as with --jobs 1 (a file of 4 MiB or more read in the main thread in its turn)', async () => {
+    // A big file among the small ones: the workers send small files' rows back; the main thread reads this one.
+    const big = join(tmp(), 'fleet');
+    mkdirSync(big);
+    for (const f of ['gen-01.jsonl', 'gen-02.jsonl', 'malformed.jsonl', 'real-beta-webrtc-session.jsonl', 'live.jsonl']) copyFileSync(join(dir, f), join(big, f));
+    execFileSync(process.execPath, [GEN, '--client', '--turns', '8', '--seed', '9', '--out', join(big, 'gen-03-big.jsonl')]);
+    expect(statSync(join(big, 'gen-03-big.jsonl')).size).toBeGreaterThan(4 << 20);
+    for (const layout of [[], ['--partition', 'date', '--no-json'], ['--format', 'jsonl']]) {
+      const out = [join(tmp(), 'one'), join(tmp(), 'two')];
+      const runs = await Promise.all([1, 2].map((j, k) => rtevProcess(['export', dir, big, '-o', out[k]!, '--jobs', String(j), ...layout])));
+      expect(runs[1]!.code).toBe(runs[0]!.code);
+      expect(runs[1]!.stderr).toBe(runs[0]!.stderr);
+      expect(runs[1]!.stdout.replaceAll(out[1]!, 'DIR')).toBe(runs[0]!.stdout.replaceAll(out[0]!, 'DIR'));
+      expect(runs[0]!.stderr).toContain('malformed.jsonl:6: ');
+      const files = (d: string) => (readdirSync(d, { recursive: true }) as string[]).filter((f) => statSync(join(d, f)).isFile()).sort();
+      expect(files(out[1]!)).toEqual(files(out[0]!));
+      expect(files(out[0]!).length).toBeGreaterThanOrEqual(4);
+      for (const f of files(out[0]!)) expect(readFileSync(join(out[1]!, f)).equals(readFileSync(join(out[0]!, f))), f).toBe(true);
+    }
+  }, 120000);
 
   it('takes a whole number of 1 or more, else a one-line usage error (exit 2)', async () => {
     for (const bad of ['0', 'x', '-1', '1.5']) {

@@ -1,6 +1,6 @@
 /** The commands for fleets of recordings: export (Parquet tables) and sql (DuckDB over them). */
 import { Option, type Command } from 'commander';
-import { act, count, withReadFlags, type Runner } from './shared.js';
+import { act, count, jobs, JOBS_HELP, withReadFlags, type Runner } from './shared.js';
 
 const PRICES = 'a JSON file of prices, USD per million tokens, that adds or overrides models';
 
@@ -16,6 +16,7 @@ export function fleetCommands(program: Command, r: Runner): void {
     .option('--no-json', "leave out the events' json column")
     .option('--slow <ms>', 'the slow-turn threshold, ms (default 1500)', count)
     .option('--prices <file>', PRICES)
+    .option('-j, --jobs <n>', JOBS_HELP, jobs)
     .addHelpText('after', `
 Tables and columns: README, "rtev export". A folder that already holds tables is
 refused (exit 1) unless --append or --force says what to do with them.`)

@@ -1,12 +1,15 @@
 import { escapeControls } from '../format/escape.js';
-import { Exporter, tableColumns } from '../export/exporter.js';
+import { tableColumns } from '../export/exporter.js';
+import { decodeRows } from '../export/row-codec.js';
+import { coreOptions, type ExportPartial } from '../parallel/cores.js';
+import { readPerSource } from '../parallel/run.js';
 import { makeFolder } from '../make-folder.js';
 import { ExportFolder, refusal, type Format, type Mode } from '../export/folder.js';
 import { TABLE_NAMES, type TableName } from '../export/schema.js';
 import { version } from '../cli/shared.js';
 import { EXIT, type Ctx } from './context.js';
 import { diagnosisSetup, type DiagnosisOptions } from './diagnosis-options.js';
-import { visitFrames, type ReadFlags } from './frames.js';
+import type { ReadFlags } from './frames.js';
 
 export interface ExportOptions extends ReadFlags, DiagnosisOptions {
   output: string;
@@ -16,7 +19,15 @@ export interface ExportOptions extends ReadFlags, DiagnosisOptions {
   force?: boolean;
   /** False with --no-json. */
   json?: boolean;
+  /** --jobs: worker threads for several files (undefined: one per core). */
+  jobs?: number;
 }
+
+/**
+ * With --jobs, a worker sends a file's rows back whole, encoded: files from this size on are exported by the
+ * main thread in their turn, so that what waits in memory stays small (at most 6 batches per worker).
+ */
+const INLINE_FROM = 4 << 20;
 
 export interface ExportResult {
   code: number;
@@ -58,13 +69,24 @@ export async function exportCaptures(sources: string[], o: ExportOptions, ctx: C
   let folder: ExportFolder | null = null;
   try {
     folder = new ExportFolder(folderOptions);
-    const exporter = new Exporter(folder, { ...setup, json });
     const out = folder;
-    // A folder SOURCE stands for every capture in it: the readers expand it (and name an empty one).
-    const run = await visitFrames(sources, ctx, o, (f) => exporter.add(f), undefined, () => out.drain());
-    exporter.finish();
+    let sessions = 0;
+    // A folder SOURCE stands for every capture in it. Each source is exported on its own (in worker threads when
+    // there are several files), and its rows reach the folder in source order: the files are the same either way.
+    const run = await readPerSource(sources, ctx, o, {
+      name: 'export', opts: { ...coreOptions(o), json }, jobs: o.jobs, note: setup.onNote,
+      rows: out, afterChunk: () => out.drain(), inlineFrom: INLINE_FROM,
+      onEnd: async (partial) => {
+        const p = partial as ExportPartial;
+        sessions += p.sessions;
+        if (p.rows) {
+          decodeRows(p.rows, out);
+          await out.drain();
+        }
+      },
+    });
     await folder.close();
-    return { code: run.code, sessions: exporter.counts.sessions, rows: folder.rows, files: folder.files };
+    return { code: run.code, sessions, rows: folder.rows, files: folder.files };
   } catch (e) {
     await folder?.abort();
     const err = e as NodeJS.ErrnoException;

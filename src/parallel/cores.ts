@@ -7,6 +7,8 @@
 import { isMainThread } from 'node:worker_threads';
 import type { Tag } from '../events/catalogue.js';
 import type { Frame } from '../events/frame.js';
+import { Exporter, type RowSink } from '../export/exporter.js';
+import { RowEncoder } from '../export/row-codec.js';
 import { Checker, type Finding, type Rule } from '../pipeline/check.js';
 import { compileFilter, compileTypePrefilter, type FilterSpec } from '../pipeline/filter.js';
 import { Tally, type TallyState } from '../pipeline/tally.js';
@@ -16,15 +18,17 @@ import { SessionModels } from '../session/model.js';
 import type { ResponseRecord, SessionSummary, Turn } from '../session/types.js';
 import { VoiceModels } from '../session/voices.js';
 
-export type CoreName = 'count' | 'check' | 'turns' | 'stats';
+export type CoreName = 'count' | 'check' | 'turns' | 'stats' | 'export';
 
-/** The options a core needs: the filter, and (turns, stats) the price file and the slow threshold. */
-export type CoreOptions = FilterSpec & { prices?: string; slow?: number };
+/** The options a core needs: the filter, (turns, stats, export) the price file and the slow threshold, (export) --no-json. */
+export type CoreOptions = FilterSpec & { prices?: string; slow?: number; json?: boolean };
 
 /** Where a core sends what it finds as it reads (turns, notes): straight on in-thread, into the log in a worker. */
 export interface CoreEnv {
   emit(x: TurnEvent): void;
   note(text: string): void;
+  /** Export: the folder, in the main thread; a worker encodes the rows instead (ExportPartial). */
+  rows?: RowSink;
 }
 
 export interface Core {
@@ -44,6 +48,9 @@ const forTotals = (r: ResponseRecord): ResponseTotals =>
 export type TurnEvent =
   | { kind: 'realtime'; source: string; turn: Turn; responses: ResponseTotals[] }
   | { kind: 'live'; source: string; turn: LiveTurn };
+
+/** An exported source: its sessions, and its rows encoded (null when they went straight to the folder). */
+export interface ExportPartial { sessions: number; rows: Uint8Array | null }
 
 export interface CheckPartial { findings: Finding[]; counts: Partial<Record<Rule, number>>; possibleOld: number }
 
@@ -83,6 +90,18 @@ export function makeCore(name: CoreName, o: CoreOptions, env: CoreEnv): Core {
           const sessions = models.finish();
           voices.finish();
           return sessions;
+        },
+      };
+    }
+    case 'export': {
+      // Every frame is exported (the filter options only warn): rows to the folder, or encoded for it.
+      const encoder = env.rows ? null : new RowEncoder();
+      const exporter = new Exporter(env.rows ?? encoder!, { prices: prices(o), slowMs: o.slow ?? 1500, onNote: (t) => env.note(t), json: o.json !== false });
+      return {
+        frame: (f) => exporter.add(f),
+        end: (): ExportPartial => {
+          exporter.finish();
+          return { sessions: exporter.counts.sessions, rows: encoder && encoder.take() };
         },
       };
     }

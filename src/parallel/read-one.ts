@@ -24,9 +24,15 @@ export interface OneResult {
   frames: number;
   /** Sources that gave a frame, and whether one of them had a time (for the --since/--until warning). */
   timed: [string, boolean][];
+  /** The task was not read: its file is for the main thread (OneTask.inline). */
+  inline?: boolean;
 }
 
-export interface OneTask { name: CoreName; opts: CoreOptions; file: string; protocol?: 'realtime' | 'live' | 'translation' }
+export interface OneTask {
+  name: CoreName; opts: CoreOptions; file: string; protocol?: 'realtime' | 'live' | 'translation';
+  /** Read by the main thread in its turn (see PerSource.inlineFrom): answered at once, unread. */
+  inline?: boolean;
+}
 
 /** A malformed report that keeps what it is told, for the main thread's report. */
 class LoggedReport extends MalformedReport {
@@ -45,6 +51,7 @@ class LoggedReport extends MalformedReport {
 const NO_STDIN = Readable.from([]);
 
 export async function readOne(task: OneTask): Promise<OneResult> {
+  if (task.inline) return { log: [], partial: null, frames: 0, timed: [], inline: true };
   const log: LogEntry[] = [];
   const timed = new Map<string, boolean>();
   const core = makeCore(task.name, task.opts, { emit: (x) => log.push(['emit', x]), note: (t) => log.push(['note', t]) });

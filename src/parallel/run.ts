@@ -15,6 +15,9 @@ import { startRead, visitFrames, type ReadFlags, type ReadRun } from '../command
 import { corePrefilter, makeCore, type Core, type CoreName, type CoreOptions, type TurnEvent } from './cores.js';
 import { batches, runInOrder, startWorkers, workersAvailable } from './pool.js';
 import { readOne, type OneResult, type OneTask } from './read-one.js';
+import { statSync } from 'node:fs';
+import type { RowSink } from '../export/exporter.js';
+import { readSources } from '../sources/read.js';
 
 export interface PerSource {
   name: CoreName;
@@ -25,8 +28,17 @@ export interface PerSource {
   /** Each turn as it closes; `shift` moves its seq fields to their place in the whole run (see shiftSeq). */
   emit?(x: TurnEvent, shift: number): void;
   note?(text: string): void;
-  /** Each source's partial result, in source order. */
-  onEnd(partial: unknown): void;
+  /** Each source's partial result, in source order (awaited). */
+  onEnd(partial: unknown): void | Promise<void>;
+  /** Export: where the cores of the main thread write their rows. */
+  rows?: RowSink;
+  /** Awaited after each chunk the main thread reads (export waits for its compression to keep up). */
+  afterChunk?(): Promise<void>;
+  /**
+   * Files of at least this many bytes are read in the main thread, in their turn, while the workers go on with
+   * the files after them: what a worker sends back whole (export's rows) must stay small.
+   */
+  inlineFrom?: number;
 }
 
 export const defaultJobs = (): number => availableParallelism();
@@ -39,7 +51,8 @@ export async function readPerSource(sources: string[], ctx: Ctx, flags: ReadFlag
   for (const w of filterWarnings(flags)) ctx.say(escapeControls(`rtev: warning: ${w}`));
   const run = startRead(ctx, flags);
   let shift = 0;
-  const take = async (r: OneResult): Promise<boolean> => {
+  const take = async (r: OneResult, task: OneTask): Promise<boolean> => {
+    if (r.inline) return readHere(task);
     for (const e of r.log) {
       if (e[0] === 'malformed') run.report.add(e[1], e[2]);
       else if (e[0] === 'unshown') run.report.addUnshown(e[1]);
@@ -48,8 +61,29 @@ export async function readPerSource(sources: string[], ctx: Ctx, flags: ReadFlag
       else p.emit?.(e[1], shift);
     }
     for (const [s, t] of r.timed) run.sawFrame(s, t);
-    p.onEnd(r.partial);
+    await p.onEnd(r.partial);
     shift += r.frames;
+    await ctx.out.maybeFlush();
+    return !ctx.out.closed;
+  };
+  // A file too big to send back whole: read here, with the run's report, as the single-threaded read does.
+  const readHere = async (task: OneTask): Promise<boolean> => {
+    const core = makeCore(p.name, p.opts, { emit: (x) => p.emit?.(x, shift), note: (t) => p.note?.(t), rows: p.rows });
+    shift += await readSources([task.file], {
+      stdin: ctx.io.stdin, report: run.report, onSourceError: run.onSourceError, keepTag: corePrefilter(p.name, p.opts),
+      protocol: flags.protocol, onMeta: core.meta && ((s, l, x) => core.meta!(s, l, x)),
+    }, {
+      frame(f) {
+        run.sawFrame(f.source, !Number.isNaN(f.time));
+        core.frame(f);
+      },
+      async chunk() {
+        await ctx.out.maybeFlush();
+        await p.afterChunk?.();
+        return !ctx.out.closed;
+      },
+    });
+    await p.onEnd(core.end());
     await ctx.out.maybeFlush();
     return !ctx.out.closed;
   };
@@ -59,16 +93,18 @@ export async function readPerSource(sources: string[], ctx: Ctx, flags: ReadFlag
   for (const x of items) {
     if ('error' in x) errorsBefore[tasks.length]!.push(x.error);
     else {
-      tasks.push({ name: p.name, opts: p.opts, file: x.file, protocol: flags.protocol });
+      tasks.push({ name: p.name, opts: p.opts, file: x.file, protocol: flags.protocol, inline: p.inlineFrom !== undefined && sizeOf(x.file) >= p.inlineFrom });
       errorsBefore.push([]);
     }
   }
   let i = 0;
   const deliver = async (r: OneResult) => {
-    for (const e of errorsBefore[i++]!) run.onSourceError({ message: e });
-    return take(r);
+    for (const e of errorsBefore[i]!) run.onSourceError({ message: e });
+    return take(r, tasks[i++]!);
   };
-  const workers = workersAvailable(ctx.io.env) ? startWorkers(Math.min(jobs, tasks.length)) : null;
+  // Workers only for files they may read (not for big files that the main thread reads anyway).
+  const forWorkers = tasks.filter((t) => !t.inline).length;
+  const workers = forWorkers > 1 && workersAvailable(ctx.io.env) ? startWorkers(Math.min(jobs, forWorkers)) : null;
   if (workers) await runInOrder(workers, batches(tasks), deliver);
   // No worker threads (the single executable): the same reads, one after the other, in this thread.
   else for (const t of tasks) if (!(await deliver(await readOne(t)))) break;
@@ -80,15 +116,34 @@ export async function readPerSource(sources: string[], ctx: Ctx, flags: ReadFlag
 async function inThread(sources: string[], ctx: Ctx, flags: ReadFlags, p: PerSource): Promise<ReadRun> {
   let core: Core | null = null;
   const env = { emit: (x: TurnEvent) => p.emit?.(x, 0), note: (t: string) => p.note?.(t) };
-  const cur = () => (core ??= makeCore(p.name, p.opts, env));
-  return visitFrames(sources, ctx, {
+  const cur = () => (core ??= makeCore(p.name, p.opts, { ...env, rows: p.rows }));
+  // onSourceEnd cannot wait: a source's end is awaited with the next chunk's wait (or after the last).
+  let ending: void | Promise<void> = undefined;
+  const run = await visitFrames(sources, ctx, {
     ...flags,
     onMeta: (s, l, r) => cur().meta?.(s, l, r),
     onSourceEnd: () => {
-      if (core) p.onEnd(core.end());
+      if (core) {
+        const partial = core.end();
+        const before = ending;
+        ending = before === undefined ? p.onEnd(partial) : before.then(() => p.onEnd(partial));
+      }
       core = null;
     },
-  }, (f) => { cur().frame(f); }, corePrefilter(p.name, p.opts));
+  }, (f) => { cur().frame(f); }, corePrefilter(p.name, p.opts), async () => {
+    await ending;
+    await p.afterChunk?.();
+  });
+  await ending;
+  return run;
+}
+
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0; // reading it will say what is wrong with it
+  }
 }
 
 /** The files to read, folders expanded as readSources expands them (an unlistable folder is an error in its place). */
