@@ -62,6 +62,28 @@ describe('ParquetWriter', () => {
     }
   });
 
+  it('writes a page without nulls, or of nulls only, or of one dictionary value, as one run (a few bytes), read back the same', async () => {
+    const path = join(tmp(), 'runs.parquet');
+    const cols: ColumnSpec[] = [
+      { name: 'n', type: 'int64' }, { name: 'session', type: 'string' }, { name: 'nothing', type: 'text' },
+      { name: 'never', type: 'string' }, { name: 'some', type: 'int32' }, { name: 'kind', type: 'string' },
+    ];
+    const w = new ParquetWriter(path, cols, { maxRows: 5000 });
+    const row = (k: number): Value[] => [k, 'sess_1', null, null, k % 3 ? k : null, k % 2 ? 'a' : 'b'];
+    const N = 12000;
+    for (let k = 0; k < N; k++) w.write(row(k));
+    await w.close();
+    const db = await duck();
+    const rows = await db.rows(`SELECT * FROM '${path}' ORDER BY n`);
+    const sizes = await db.rows(`SELECT path_in_schema AS col, max(total_uncompressed_size) AS most FROM parquet_metadata('${path}') GROUP BY 1`);
+    db.close();
+    expect(rows).toEqual(Array.from({ length: N }, (_, k) => Object.fromEntries(cols.map((c, i) => [c.name, row(k)[i]]))));
+    const size = Object.fromEntries(sizes.map((s) => [s.col, s.most]));
+    // 5,000 rows: a bit per row would be 625 bytes of levels alone, and 625 more of indexes for `session`.
+    for (const c of ['session', 'nothing', 'never']) expect(size[c], c).toBeLessThan(120);
+    expect(size.kind).toBeGreaterThan(600); // alternating values: bit-packed, as before
+  });
+
   it('splits a large column chunk into pages of about 1 MiB, and writes an empty table with its schema', async () => {
     const dir = tmp();
     const big = join(dir, 'big.parquet');

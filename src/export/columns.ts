@@ -121,12 +121,28 @@ function bitPack(w: Bytes, values: ArrayLike<number>, from: number, to: number, 
   }
 }
 
-/** Levels of a data page v1: their byte length (4 bytes, little-endian), then the hybrid encoding. */
-function levels(w: Bytes, values: ArrayLike<number>, from: number, to: number, width: number): void {
+/**
+ * Levels of a data page v1: their byte length (4 bytes, little-endian), then the hybrid encoding. `same` says
+ * that every level is `values[from]` (a column without nulls, or only nulls): one RLE run, a few bytes whatever
+ * the page's length, instead of a bit per value.
+ */
+function levels(w: Bytes, values: ArrayLike<number>, from: number, to: number, width: number, same = false): void {
   const at = w.len;
   w.reserve(4);
   w.len += 4;
-  bitPack(w, values, from, to, width);
+  if (same && to > from) {
+    // An RLE run: a varint of (count << 1), then the value in one byte (widths here are at most 8).
+    let h = (to - from) << 1;
+    w.reserve(6);
+    while (h >= 0x80) {
+      w.buf[w.len++] = (h & 0x7f) | 0x80;
+      h >>>= 7;
+    }
+    w.buf[w.len++] = h;
+    w.buf[w.len++] = values[from]!;
+  } else {
+    bitPack(w, values, from, to, width);
+  }
   w.buf.writeUInt32LE(w.len - at - 4, at);
 }
 
@@ -164,7 +180,7 @@ abstract class FlatColumn implements ColumnBuffer {
       let k = 0;
       for (let i = r; i < end; i++) k += def[i]!;
       this.page.len = 0;
-      levels(this.page, def, r, end, 1);
+      levels(this.page, def, r, end, 1, k === 0 || k === end - r);
       this.values(this.page, v, v + k);
       v += k;
       yield { slots: end - r, body: this.page.view() };
@@ -352,7 +368,20 @@ class DictColumn extends FlatColumn {
     const width = Math.max(1, Math.ceil(Math.log2(this.ids.size)));
     w.reserve(1);
     w.buf[w.len++] = width;
-    bitPack(w, this.idx.a, from, to, width);
+    const idx = this.idx.a;
+    const first = idx[from]!;
+    let i = from + 1;
+    while (i < to && idx[i] === first) i++;
+    if (i < to) return bitPack(w, idx, from, to, width);
+    // One value all through the page (a session, a source): one RLE run, the value in (width + 7) >> 3 bytes.
+    let h = (to - from) << 1;
+    w.reserve(8);
+    while (h >= 0x80) {
+      w.buf[w.len++] = (h & 0x7f) | 0x80;
+      h >>>= 7;
+    }
+    w.buf[w.len++] = h;
+    for (let b = 0; b < (width + 7) >> 3; b++) w.buf[w.len++] = (first >>> (8 * b)) & 0xff;
   }
 
   protected clear(): void {
