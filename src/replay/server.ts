@@ -65,6 +65,17 @@ function send(ws: WebSocket, f: Frame): Promise<void> | null {
 /** Play the capture's server frames to one client, from the start, with their spacing. */
 async function play(ws: WebSocket, o: ReplayOptions, triggers: ClientTriggers): Promise<void> {
   const closed = () => ws.readyState !== ws.OPEN;
+  // A batch's frames go out corked, in as few writes as the socket takes (a write per frame was most of what
+  // --speed max cost): flushed when the batch ends, and before any wait. ws keeps its socket as `_socket`.
+  const socket = (ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+  const pause = async <T>(p: Promise<T>): Promise<T> => {
+    socket?.uncork();
+    try {
+      return await p;
+    } finally {
+      socket?.cork();
+    }
+  };
   do {
     const gate = new TurnGate();
     let t0 = NaN;
@@ -72,33 +83,38 @@ async function play(ws: WebSocket, o: ReplayOptions, triggers: ClientTriggers): 
     let n = 0;
     let clientFrames = 0;
     for await (const batch of readFrames([o.source], { stdin: o.stdin, report: o.report })) {
-      for (const f of batch) {
-        if (closed()) return;
-        if (f.direction !== 'server') {
-          if (f.kind === 'event') clientFrames++;
-          continue;
-        }
-        const trigger = o.interactive ? gate.before(f) : 'none';
-        const t = f.time;
-        if (trigger !== 'none') {
-          await triggers.wait(trigger, closed);
+      socket?.cork();
+      try {
+        for (const f of batch) {
           if (closed()) return;
-          if (!Number.isNaN(t)) { t0 = t; w0 = Date.now(); }
+          if (f.direction !== 'server') {
+            if (f.kind === 'event') clientFrames++;
+            continue;
+          }
+          const trigger = o.interactive ? gate.before(f) : 'none';
+          const t = f.time;
+          if (trigger !== 'none') {
+            await pause(triggers.wait(trigger, closed));
+            if (closed()) return;
+            if (!Number.isNaN(t)) { t0 = t; w0 = Date.now(); }
+          }
+          // Spacing: the capture's own timestamps scaled by --speed, else --rate, else none.
+          if (!Number.isNaN(t) && Number.isFinite(o.speed)) {
+            // The clock starts with the first frame sent, not at the connection: opening the capture takes time.
+            if (Number.isNaN(t0)) { t0 = t; w0 = Date.now(); }
+            const due = w0 + (t - t0) / o.speed - Date.now();
+            if (due > 1) await pause(sleep(due));
+          } else if (Number.isNaN(t) && Number.isFinite(o.rate)) {
+            const due = w0 + (n * 1000) / o.rate - Date.now();
+            if (due > 1) await pause(sleep(due));
+          }
+          if (o.lockstep) await pause(triggers.sent(clientFrames, closed, 2000));
+          n++;
+          const wait = send(ws, f);
+          if (wait) await pause(wait);
         }
-        // Spacing: the capture's own timestamps scaled by --speed, else --rate, else none.
-        if (!Number.isNaN(t) && Number.isFinite(o.speed)) {
-          // The clock starts with the first frame sent, not at the connection: opening the capture takes time.
-          if (Number.isNaN(t0)) { t0 = t; w0 = Date.now(); }
-          const due = w0 + (t - t0) / o.speed - Date.now();
-          if (due > 1) await sleep(due);
-        } else if (Number.isNaN(t) && Number.isFinite(o.rate)) {
-          const due = w0 + (n * 1000) / o.rate - Date.now();
-          if (due > 1) await sleep(due);
-        }
-        if (o.lockstep) await triggers.sent(clientFrames, closed, 2000);
-        n++;
-        const wait = send(ws, f);
-        if (wait) await wait;
+      } finally {
+        socket?.uncork();
       }
     }
   } while (o.loop && !closed());
