@@ -335,4 +335,32 @@ describe('what the recorder writes, the readers read', () => {
     expect(recordingLine('t', 'server', Buffer.from('\x01hi'), false).toString()).toBe('{"ts":"t","dir":"server","text":"\\u0001hi"}');
     expect(textFrameNote(recordingLine('t', 'server', Buffer.from([1, 2]), true))).toBeNull();
   });
+
+  it('a frame scanned once with its line (readEventLine) gives the line and the frame of recordingLine then classifyLine, or stands aside', async () => {
+    const { readEventLine, recordingLine } = await import('../src/record/line.js');
+    const { classifyLine } = await import('../src/pipeline/classify.js');
+    const ts = '2026-11-25T12:00:00.000Z';
+    const frames = [
+      '{"type":"response.done","event_id":"e1","response":{"id":"r"}}', '  {"type":"x.y"}\t', '{"type":"a","delta":"\\u0041"}',
+      // Not one object with a string type: each must fall back (and a splice must never add keys to the line).
+      '{"type":"x"},"dir":"client"', '{"type":"x"} {"type":"y"}', '{"type":"x"},"event":{"type":"y"}', '{"type":"x"}}', '{"type":1}', '{}',
+      '{"no":"type"}', '[{"type":"x"}]', 'hello', '', '{"type":"x"', '{"type":"a\nb"}', '{"type":"x",\n"k":1}', '{"type":"x"}\r\n', '{"t":"\u0001"}',
+    ];
+    let fast = 0;
+    for (const text of frames) {
+      for (const dir of ['server', 'client'] as const) {
+        const data = Buffer.from(text);
+        const read = (line: Buffer) => classifyLine('src', 7, line, 0, line.length);
+        const want = recordingLine(ts, dir, data, false);
+        const got = readEventLine(ts, dir, data, read);
+        if (got === null) continue;
+        fast++;
+        expect(got.line.equals(want), text).toBe(true);
+        const f = read(want) as any;
+        expect(typeof f, text).toBe('object');
+        expect([got.frame.type, got.frame.dir, got.frame.ts, got.frame.eventBytes().toString()], text).toEqual([f.type, f.dir, f.ts, f.eventBytes().toString()]);
+      }
+    }
+    expect(fast).toBe(6); // the first three frames, each way; none of the others
+  });
 });

@@ -2,7 +2,7 @@ import { frameWriter, type FrameWriter } from '../format/frame-writer.js';
 import type { TimeMode } from '../format/pretty.js';
 import { compileFilter, filterWarnings, type FilterSpec, type FrameTest } from '../pipeline/filter.js';
 import { classifyLine, lineProtocol } from '../pipeline/classify.js';
-import { recordingLine } from '../record/line.js';
+import { readEventLine, recordingLine } from '../record/line.js';
 import { Recorder, RecordError, defaultRecordingPath } from '../record/recorder.js';
 import { EndpointError, resolveEndpoint, type Endpoint } from '../sources/endpoint.js';
 import { scrubberFor, type Scrubber } from '../sources/secrets.js';
@@ -95,10 +95,15 @@ class Session {
     // Secrets in any form, text or binary (before base64), never reach the recording or the screen.
     if (this.scrubber) data = this.scrubber.bytes(data);
     if (dir === 'server') this.received++;
-    const line = recordingLine(new Date().toISOString(), dir, data, isBinary);
-    this.recorder?.frame(line);
+    const ts = new Date().toISOString();
     const source = this.ep?.shown ?? 'stdin';
-    let f = classifyLine(source, ++this.seq, line, 0, line.length, undefined, this.protocol ?? 'realtime');
+    const seq = ++this.seq;
+    const classify = (line: Buffer) => classifyLine(source, seq, line, 0, line.length, undefined, this.protocol ?? 'realtime');
+    // An event is scanned once, as part of its recording line; anything else is recorded as recordingLine says.
+    const read = isBinary ? null : readEventLine(ts, dir, data, classify);
+    const line = read ? read.line : recordingLine(ts, dir, data, isBinary);
+    this.recorder?.frame(line);
+    let f = read ? read.frame : classify(line);
     if (f === null || typeof f === 'string') return;
     if (this.protocol === null && f.kind === 'event') {
       // A URL that does not say: the first frame that only one protocol sends decides.

@@ -60,6 +60,33 @@ export function recordingLine(ts: string, dir: 'server' | 'client', data: Buffer
   return Buffer.from(`${head}"text":${JSON.stringify(data.toString('utf8'))}}`);
 }
 
+/**
+ * A text frame's recording line and what a reader makes of it, with the frame scanned once: the line is built
+ * with the frame spliced in as its `event`, and read by `read` (classifyLine). It stands when the event read
+ * spans exactly the frame, which is then one JSON object, as recordingLine's own check would have found (two
+ * objects, or keys after the first, end the event before the frame's end). Null otherwise (not an object, no
+ * string type, raw line breaks, not UTF-8): the caller takes recordingLine's way, and reads its line.
+ */
+export function readEventLine<F extends { kind: string; evStart: number; evEnd: number }>(
+  ts: string, dir: 'server' | 'client', data: Buffer, read: (line: Buffer) => F | string | null,
+): { line: Buffer; frame: F } | null {
+  if (data.indexOf(0x0a) >= 0 || data.indexOf(0x0d) >= 0) return null;
+  const head = `{"ts":"${ts}","dir":"${dir}",`;
+  if (textAsBytes(data, MAX_RECORDING_LINE - head.length - 9) !== null) return null;
+  let s = 0, e = data.length;
+  while (s < e && (data[s] === 0x20 || data[s] === 0x09)) s++;
+  while (e > s && (data[e - 1] === 0x20 || data[e - 1] === 0x09)) e--;
+  if (data[s] !== 0x7b) return null;
+  const at = head.length + 8; // after `"event":`
+  const line = Buffer.allocUnsafe(at + data.length + 1);
+  line.write(head + '"event":', 0, 'latin1');
+  data.copy(line, at);
+  line[line.length - 1] = 0x7d;
+  const frame = read(line);
+  if (frame === null || typeof frame === 'string' || frame.kind !== 'event' || frame.evStart !== at + s || frame.evEnd !== at + e) return null;
+  return { line, frame };
+}
+
 const TEXT_FRAME = Buffer.from('"text_frame":"');
 
 /**
