@@ -276,6 +276,31 @@ describe('tail while stdout is stuck', () => {
     expect(JSON.parse(lines(file).at(-1)!)).toMatchObject({ dir: 'meta', rtev: { end: 'SIGINT', frames: N } });
   }, 180000);
 
+  it('a flood (a reader that keeps up): the display takes a tenth of the time, the recording gets every frame; a burst of 1,500 is shown whole', async () => {
+    const N = 40000;
+    const flood = await server((ws) => {
+      for (let i = 0; i < N; i++) ws.send(JSON.stringify({ type: 'response.output_text.delta', response_id: 'r', item_id: `i${i >> 4}`, delta: `w${i}` }));
+      ws.close(1000);
+    });
+    const file = join(tmp(), 'flood.jsonl');
+    const r = await background(['tail', flood.url, '--record', file, '--all']).done;
+    expect(r.code, r.stderr).toBe(0);
+    expect(lines(file)).toHaveLength(N + 2);
+    const notes = [...r.stderr.matchAll(/the display fell behind: (\d+) events not shown \(all are in the recording\)/g)].map((m) => Number(m[1]));
+    expect(notes.length).toBeGreaterThan(0);
+    const shown = r.stdout.trimEnd().split('\n').length;
+    expect(shown + notes.reduce((a, n) => a + n, 0)).toBe(N); // --all: a line per frame shown
+    expect(shown).toBeLessThan(N);
+    // 1,500 frames at once is no flood: every one is shown.
+    const burst = await server((ws) => {
+      for (let i = 0; i < 1500; i++) ws.send(JSON.stringify({ type: 'response.output_text.delta', response_id: 'r', item_id: 'i', delta: `w${i}` }));
+      ws.close(1000);
+    });
+    const b = await background(['tail', burst.url, '--all']).done;
+    expect(b.stderr).not.toContain('fell behind');
+    expect(b.stdout.trimEnd().split('\n')).toHaveLength(1500);
+  }, 120000);
+
   it('a slow reader: the display skips in gaps, with one note per gap, not one per frame', async () => {
     const N = 30000;
     const srv = await server(async (ws) => {
