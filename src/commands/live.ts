@@ -86,6 +86,14 @@ class Session {
     this.scrubber = ep ? scrubberFor(ep.secrets) : null;
   }
 
+  /** The time a frame is recorded at, made once per millisecond (a flood brings dozens of frames in one). */
+  private clock = { ms: NaN, iso: '' };
+  private now(): string {
+    const ms = Date.now();
+    if (ms !== this.clock.ms) this.clock = { ms, iso: new Date(ms).toISOString() };
+    return this.clock.iso;
+  }
+
   private sawSession = false;
   /** The beta shutdown was explained (once). */
   betaSaid = false;
@@ -95,7 +103,7 @@ class Session {
     // Secrets in any form, text or binary (before base64), never reach the recording or the screen.
     if (this.scrubber) data = this.scrubber.bytes(data);
     if (dir === 'server') this.received++;
-    const ts = new Date().toISOString();
+    const ts = this.now();
     const source = this.ep?.shown ?? 'stdin';
     const seq = ++this.seq;
     const classify = (line: Buffer) => classifyLine(source, seq, line, 0, line.length, undefined, this.protocol ?? 'realtime');
