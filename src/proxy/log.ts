@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { escapeControls } from '../format/escape.js';
 import { bytes, seconds } from '../format/summary.js';
-import { recordingLine } from '../record/line.js';
+import { readEventLine, recordingLine } from '../record/line.js';
 import { Recorder, RecordError, recordingStem } from '../record/recorder.js';
 import { scrub, scrubBytes } from '../sources/endpoint.js';
 import { closeMeaning } from '../sources/websocket.js';
@@ -51,9 +51,18 @@ class ConnectionLog implements ConnectionSink {
     if (!this.rec && !this.view) return;
     // Keys never reach a recording or the screen, even when a frame echoes one (in any form, binary frames too).
     const clean = this.c.secrets.length === 0 ? data : scrubBytes(data, this.c.secrets);
-    const line = recordingLine(new Date().toISOString(), dir, clean, isBinary);
+    const ts = new Date().toISOString();
+    const view = this.view;
+    if (!view) {
+      this.rec?.frame(recordingLine(ts, dir, clean, isBinary));
+      return;
+    }
+    // Shown too: an event is scanned once, as part of its recording line (see readEventLine).
+    const seq = view.next();
+    const read = isBinary ? null : readEventLine(ts, dir, clean, (line) => view.frameOf(line, seq));
+    const line = read ? read.line : recordingLine(ts, dir, clean, isBinary);
     this.rec?.frame(line);
-    this.view?.show(line);
+    view.showFrame(read ? read.frame : view.frameOf(line, seq), line);
   }
 
   end(e: ConnectionEnd): void {

@@ -53,13 +53,28 @@ export class ConnectionView {
   }
 
   show(line: Buffer): void {
-    let f = displayFrame(`[${this.n}]`, ++this.seq, line, this.protocol ?? 'realtime');
+    const seq = this.next();
+    this.showFrame(this.frameOf(line, seq), line);
+  }
+
+  /** The number of the connection's next frame. */
+  next(): number {
+    return ++this.seq;
+  }
+
+  /** The frame of a recording line, with the protocol known so far (changes nothing: see showFrame). */
+  frameOf(line: Buffer, seq: number): Frame | null {
+    return displayFrame(`[${this.n}]`, seq, line, this.protocol ?? 'realtime');
+  }
+
+  /** Show the frame of a line (frameOf's). */
+  showFrame(f: Frame | null, line: Buffer): void {
     // A path that says nothing: the first frame that only one protocol sends decides (Realtime until then).
     if (f && this.protocol === null && f.kind === 'event') {
       const hint = protocolOfFrame(f);
       if (hint !== null) {
         this.protocol = hint;
-        if (hint !== 'realtime') f = displayFrame(`[${this.n}]`, this.seq, line, hint);
+        if (hint !== 'realtime') f = displayFrame(`[${this.n}]`, f.seq, line, hint);
       }
     }
     if (f && this.o.keep(f)) this.display.show(f);
