@@ -86,13 +86,29 @@ describe('--jobs', () => {
     expect(head).toMatchObject({ code: 0, stderr: expect.not.stringContaining('Error') });
   }, 60000);
 
+  /** Small files and one of 4 MiB or more, which export and turns read in the main thread in its turn. */
+  let bigFleet = '';
+  const withBig = () => {
+    if (bigFleet) return bigFleet;
+    bigFleet = join(tmp(), 'fleet');
+    mkdirSync(bigFleet);
+    for (const f of ['gen-01.jsonl', 'gen-02.jsonl', 'malformed.jsonl', 'real-beta-webrtc-session.jsonl', 'live.jsonl']) copyFileSync(join(dir, f), join(bigFleet, f));
+    execFileSync(process.execPath, [GEN, '--client', '--turns', '8', '--seed', '9', '--out', join(bigFleet, 'gen-03-big.jsonl')]);
+    execFileSync(process.execPath, [GEN, '--client', '--no-audio', '--turns', '2', '--seed', '10', '--out', join(bigFleet, 'gen-04.jsonl')]);
+    expect(statSync(join(bigFleet, 'gen-03-big.jsonl')).size).toBeGreaterThan(4 << 20);
+    return bigFleet;
+  };
+
+  it('turns, with a file of 4 MiB or more among small ones (read in the main thread in its turn), gives the same output as --jobs 1', async () => {
+    for (const args of [['turns'], ['turns', '--json']]) {
+      const r = await both([...args, withBig(), dir]);
+      expect(r.stdout.trim().split('\n').length).toBeGreaterThan(20);
+    }
+  }, 120000);
+
   it('export writes the same files, byte for byte, with --jobs 2 as with --jobs 1 (a file of 4 MiB or more read in the main thread in its turn)', async () => {
     // A big file among the small ones: the workers send small files' rows back; the main thread reads this one.
-    const big = join(tmp(), 'fleet');
-    mkdirSync(big);
-    for (const f of ['gen-01.jsonl', 'gen-02.jsonl', 'malformed.jsonl', 'real-beta-webrtc-session.jsonl', 'live.jsonl']) copyFileSync(join(dir, f), join(big, f));
-    execFileSync(process.execPath, [GEN, '--client', '--turns', '8', '--seed', '9', '--out', join(big, 'gen-03-big.jsonl')]);
-    expect(statSync(join(big, 'gen-03-big.jsonl')).size).toBeGreaterThan(4 << 20);
+    const big = withBig();
     for (const layout of [[], ['--partition', 'date', '--no-json'], ['--format', 'jsonl']]) {
       const out = [join(tmp(), 'one'), join(tmp(), 'two')];
       const runs = await Promise.all([1, 2].map((j, k) => rtevProcess(['export', dir, big, '-o', out[k]!, '--jobs', String(j), ...layout])));

@@ -58,6 +58,9 @@ export async function runTurns(sources: string[], o: TurnsOptions, ctx: Ctx): Pr
   };
   const run = await readPerSource(sources, ctx, o, {
     name: 'turns', opts: coreOptions(o), jobs: o.jobs, emit, note: setup.onNote,
+    // A worker sends a file's turns back whole: a big file's turns are read here instead (memory, and speed:
+    // cloning thousands of turns across threads cost more than the thread saved).
+    inlineFrom: 4 << 20,
     onEnd: (sessions) => { for (const s of sessions as SessionSummary[]) totals.addSession(s); },
   });
   if (table && realtimeRows === 0 && liveRows === 0) ctx.out.write(table.header() + '\n');

@@ -69,7 +69,7 @@ export async function readPerSource(sources: string[], ctx: Ctx, flags: ReadFlag
   // A file too big to send back whole: read here, with the run's report, as the single-threaded read does.
   const readHere = async (task: OneTask): Promise<boolean> => {
     const core = makeCore(p.name, p.opts, { emit: (x) => p.emit?.(x, shift), note: (t) => p.note?.(t), rows: p.rows });
-    shift += await readSources([task.file], {
+    const frames = await readSources([task.file], {
       stdin: ctx.io.stdin, report: run.report, onSourceError: run.onSourceError, keepTag: corePrefilter(p.name, p.opts),
       protocol: flags.protocol, onMeta: core.meta && ((s, l, x) => core.meta!(s, l, x)),
     }, {
@@ -83,7 +83,8 @@ export async function readPerSource(sources: string[], ctx: Ctx, flags: ReadFlag
         return !ctx.out.closed;
       },
     });
-    await p.onEnd(core.end());
+    await p.onEnd(core.end()); // the turns still open end here, with this file's shift
+    shift += frames;
     await ctx.out.maybeFlush();
     return !ctx.out.closed;
   };
