@@ -2,22 +2,22 @@
  * Read SOURCEs source by source through a command's core (cores.ts), in worker threads when there are several
  * files (--jobs), else in the main thread. Either way the command sees the same calls in the same order:
  * `emit` for each turn as it closes, `onEnd` with each source's partial result, in source order; and stderr
- * says the same lines (malformed input, unreadable sources, notes, warnings).
+ * says the same lines (malformed input, unreadable sources, notes, warnings). A command whose partial results grow
+ * with the file (export's rows, turns) names a size from which files are read in the main thread, in their turn.
  */
+import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Protocol } from '../events/catalogue.js';
 import { escapeControls } from '../format/escape.js';
 import { filterWarnings } from '../pipeline/filter.js';
 import { capturesIn, isFolder, NO_CAPTURES } from '../sources/folders.js';
-import { describeIoError } from '../sources/read.js';
+import { describeIoError, readSources } from '../sources/read.js';
+import type { RowSink } from '../export/exporter.js';
 import type { Ctx } from '../commands/context.js';
 import { startRead, visitFrames, type ReadFlags, type ReadRun } from '../commands/frames.js';
 import { corePrefilter, makeCore, type Core, type CoreName, type CoreOptions, type TurnEvent } from './cores.js';
 import { batches, runInOrder, startWorkers, workersAvailable } from './pool.js';
 import { readOne, type OneResult, type OneTask } from './read-one.js';
-import { statSync } from 'node:fs';
-import type { RowSink } from '../export/exporter.js';
-import { readSources } from '../sources/read.js';
 
 export interface PerSource {
   name: CoreName;
