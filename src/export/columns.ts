@@ -121,6 +121,18 @@ function bitPack(w: Bytes, values: ArrayLike<number>, from: number, to: number, 
   }
 }
 
+/** `count` times `value` as one RLE run of the hybrid encoding: a varint of (count << 1), then the value in (width + 7) >> 3 bytes. */
+function rleRun(w: Bytes, count: number, value: number, width: number): void {
+  let h = count << 1;
+  w.reserve(10);
+  while (h >= 0x80) {
+    w.buf[w.len++] = (h & 0x7f) | 0x80;
+    h >>>= 7;
+  }
+  w.buf[w.len++] = h;
+  for (let b = 0; b < (width + 7) >> 3; b++) w.buf[w.len++] = (value >>> (8 * b)) & 0xff;
+}
+
 /**
  * Levels of a data page v1: their byte length (4 bytes, little-endian), then the hybrid encoding. `same` says
  * that every level is `values[from]` (a column without nulls, or only nulls): one RLE run, a few bytes whatever
@@ -131,15 +143,7 @@ function levels(w: Bytes, values: ArrayLike<number>, from: number, to: number, w
   w.reserve(4);
   w.len += 4;
   if (same && to > from) {
-    // An RLE run: a varint of (count << 1), then the value in one byte (widths here are at most 8).
-    let h = (to - from) << 1;
-    w.reserve(6);
-    while (h >= 0x80) {
-      w.buf[w.len++] = (h & 0x7f) | 0x80;
-      h >>>= 7;
-    }
-    w.buf[w.len++] = h;
-    w.buf[w.len++] = values[from]!;
+    rleRun(w, to - from, values[from]!, width);
   } else {
     bitPack(w, values, from, to, width);
   }
@@ -372,16 +376,9 @@ class DictColumn extends FlatColumn {
     const first = idx[from]!;
     let i = from + 1;
     while (i < to && idx[i] === first) i++;
-    if (i < to) return bitPack(w, idx, from, to, width);
-    // One value all through the page (a session, a source): one RLE run, the value in (width + 7) >> 3 bytes.
-    let h = (to - from) << 1;
-    w.reserve(8);
-    while (h >= 0x80) {
-      w.buf[w.len++] = (h & 0x7f) | 0x80;
-      h >>>= 7;
-    }
-    w.buf[w.len++] = h;
-    for (let b = 0; b < (width + 7) >> 3; b++) w.buf[w.len++] = (first >>> (8 * b)) & 0xff;
+    // One value all through the page (a session, a source): one RLE run.
+    if (i < to) bitPack(w, idx, from, to, width);
+    else rleRun(w, to - from, first, width);
   }
 
   protected clear(): void {
