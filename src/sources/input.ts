@@ -122,12 +122,23 @@ export class Peekable {
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {
-    while (this.head.length) yield this.head.shift()!;
-    if (this.done) return;
-    for (;;) {
-      const r = await this.it.next();
-      if (r.done) return;
-      yield r.value;
+    try {
+      while (this.head.length) yield this.head.shift()!;
+      if (this.done) return;
+      for (;;) {
+        const r = await this.it.next();
+        if (r.done) {
+          this.done = true;
+          return;
+        }
+        yield r.value;
+      }
+    } finally {
+      // Left before the end (a reader that stopped early): the source is closed now, not when collected.
+      if (!this.done) {
+        this.done = true;
+        await this.it.return?.();
+      }
     }
   }
 }
