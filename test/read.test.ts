@@ -4,6 +4,7 @@ import { PassThrough } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { Frame } from '../src/events/frame.js';
+import { Peekable } from '../src/sources/input.js';
 import { MAX_LINE_BYTES, readFrames, SourceError } from '../src/sources/read.js';
 import { MalformedReport } from '../src/sources/report.js';
 import { fixture, tmp } from './helpers.js';
@@ -26,6 +27,32 @@ const write = (name: string, data: string | Buffer) => {
 };
 
 const ev = (type: string, extra = '') => `{"type":"${type}","event_id":"e1"${extra}}`;
+
+describe('a read that stops early', () => {
+  it('ends its source at once (a file closes then, not when the garbage collector finds it)', async () => {
+    let ended = false;
+    async function* source() {
+      try {
+        for (let i = 0; i < 5; i++) yield Buffer.from(`{"type":"x${i}"}\n`);
+      } finally {
+        ended = true;
+      }
+    }
+    const input = new Peekable(source());
+    await input.more(); // peeked, as readers do to tell the format
+    for await (const chunk of input) {
+      expect(chunk.toString()).toBe('{"type":"x0"}\n');
+      break;
+    }
+    expect(ended).toBe(true);
+    // Read to its end, it ends by itself; nothing more is asked of it.
+    const whole = new Peekable(source());
+    ended = false;
+    let n = 0;
+    for await (const _ of whole) n++;
+    expect([n, ended]).toEqual([5, true]);
+  });
+});
 
 describe('readers', () => {
   it('reads bare-event JSONL', async () => {
