@@ -245,6 +245,20 @@ describe('rtev export layouts', () => {
     }
   });
 
+  it("replaces the audio of an envelope whose event is a JSON string, as of a bare event's", async () => {
+    const src = join(tmp(), 'envelopes.jsonl');
+    const delta = { type: 'response.output_audio.delta', response_id: 'r1', item_id: 'i1', delta: 'AAAAAAAA' };
+    writeFileSync(src, [
+      JSON.stringify({ direction: 'in', event: JSON.stringify(delta), timestamp: '2026-11-25T10:00:00Z' }),
+      JSON.stringify({ direction: 'in', event: delta, timestamp: '2026-11-25T10:00:01Z' }),
+      JSON.stringify(delta),
+    ].join('\n') + '\n');
+    const dir = join(tmp(), 'out');
+    expect((await rtev(['export', src, '-o', dir])).code).toBe(0);
+    const rows = await db.rows(`SELECT json, audio_bytes FROM '${dir}/events.parquet' ORDER BY seq`);
+    expect(rows.map((r) => [JSON.parse(r.json), r.audio_bytes])).toEqual(Array(3).fill([{ ...delta, delta: '<6 bytes>' }, 6]));
+  });
+
   it('exports every capture of a folder, recursively, in name order, and names what it could not read', async () => {
     const src = tmp();
     mkdirSync(join(src, 'a'));

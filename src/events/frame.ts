@@ -336,11 +336,12 @@ export class Frame {
   }
 
   /**
-   * Where the `delta` (or `audio`) string value sits in `buf`, quotes included, or null: lets a writer splice
-   * a base64 payload out of the event's bytes without parsing it.
+   * Where the `delta` (or `audio`) string value sits in `eventBytes()`, quotes included, or null: lets a writer
+   * splice a base64 payload out of the event's bytes without parsing it. (The event's own buffer: for an envelope
+   * whose `event` is a JSON string, that is the decoded string, not the line.)
    */
   payloadSpan(): { start: number; end: number } | null {
-    return this.dS < 0 || this.buf[this.dS] !== 0x22 ? null : { start: this.dS, end: this.dE };
+    return this.dS < 0 || this.ev[this.dS] !== 0x22 ? null : { start: this.dS - this.evStart, end: this.dE - this.evStart };
   }
 
   private str(s: number, e: number, esc: number): string | undefined {

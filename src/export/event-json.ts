@@ -24,7 +24,7 @@ export function eventJson(f: Frame): Uint8Array | string {
   if (f.kind !== 'event') return bytes;
   const span = f.payloadSpan();
   if (span && AUDIO_PAYLOAD.has(f.tag.variant.type)) {
-    return Buffer.concat([f.buf.subarray(f.evStart, span.start), Buffer.from(marker(f.audioBytes())), f.buf.subarray(span.end, f.evEnd)]);
+    return Buffer.concat([bytes.subarray(0, span.start), Buffer.from(marker(f.audioBytes())), bytes.subarray(span.end)]);
   }
   if (bytes.length >= MIN_NESTED && (bytes.indexOf(AUDIO_KEY) >= 0 || bytes.indexOf(DATA_URL) >= 0)) {
     const e = f.tryJson();
