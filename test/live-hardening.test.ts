@@ -296,7 +296,7 @@ describe('tail while stdout is stuck', () => {
       for (let i = 0; i < 1500; i++) ws.send(JSON.stringify({ type: 'response.output_text.delta', response_id: 'r', item_id: 'i', delta: `w${i}` }));
       ws.close(1000);
     });
-    const b = await background(['tail', burst.url, '--all']).done;
+    const b = await background(['tail', burst.url, '--all', '--record', join(tmp(), 'burst.jsonl')]).done;
     expect(b.stderr).not.toContain('fell behind');
     expect(b.stdout.trimEnd().split('\n')).toHaveLength(1500);
   }, 120000);
