@@ -95,17 +95,22 @@ export class Totals {
     addCost(this.cost, s.cost);
     this.unpriced ||= s.unpriced;
     for (const m of s.models) this.models.add(m);
-    const a = this.audio;
-    a.output_bytes += s.audio.output_bytes;
-    a.input_bytes += s.audio.input_bytes;
-    a.output_seconds = a.output_seconds === null || s.audio.output_seconds === null ? null : a.output_seconds + s.audio.output_seconds;
-    a.input_seconds = a.input_seconds === null || s.audio.input_seconds === null ? null : a.input_seconds + s.audio.input_seconds;
+    this.addAudio(s.audio);
     this.transcriptionTokens += s.transcriptionTokens;
     this.spanSeconds += s.spanSeconds;
     this.unspanned += s.unspanned;
     this.sessions += s.sessions;
     // The percentiles need every value (one per turn or response, as kept here).
     for (const k of Object.keys(this.lat) as (keyof Totals['lat'])[]) for (const v of s.lat[k]) this.lat[k].push(v);
+  }
+
+  /** Audio bytes add up; seconds too, unless either side cannot tell them (an unknown format): then null. */
+  private addAudio(b: Totals['audio']): void {
+    const a = this.audio;
+    a.output_bytes += b.output_bytes;
+    a.input_bytes += b.input_bytes;
+    a.output_seconds = a.output_seconds === null || b.output_seconds === null ? null : a.output_seconds + b.output_seconds;
+    a.input_seconds = a.input_seconds === null || b.input_seconds === null ? null : a.input_seconds + b.input_seconds;
   }
 
   addTurn(rec: Pick<TurnRecord, 'turn'> & { responses: readonly Pick<ResponseRecord, 'out_of_band' | 'status' | 'status_reason' | 'usage' | 'cost' | 'latency_ms'>[] }): void {
@@ -142,11 +147,7 @@ export class Totals {
     this.sessions++;
     if (s.model !== null) this.models.add(s.model);
     for (const [code, n] of s.errors) this.errors.add(code, n);
-    const a = this.audio;
-    a.output_bytes += s.audio.output_bytes;
-    a.input_bytes += s.audio.input_bytes;
-    a.output_seconds = a.output_seconds === null || s.audio.output_seconds === null ? null : a.output_seconds + s.audio.output_seconds;
-    a.input_seconds = a.input_seconds === null || s.audio.input_seconds === null ? null : a.input_seconds + s.audio.input_seconds;
+    this.addAudio(s.audio);
     this.transcriptionTokens += s.transcription_tokens;
     if (s.span.first !== null && s.span.last !== null) {
       const secs = (Date.parse(s.span.last) - Date.parse(s.span.first)) / 1000;
