@@ -1,6 +1,6 @@
 /**
  * The only writer of data to stdout. Small writes are copied into one staging buffer and written in large
- * blocks; copying also means no output holds on to the 1 MiB input chunk a line came from. It waits for
+ * blocks; copying also means no output holds on to the input chunk a line came from. It waits for
  * `drain`, so a slow reader slows rtev down instead of growing memory, and a closed pipe (`| head`) is a
  * normal end. A write error (a full disk, a file-size limit) ends the output too: producers stop, and the shell
  * reports it in one line.

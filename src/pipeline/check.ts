@@ -115,7 +115,7 @@ function unparsed(v: Variant): boolean {
   return u;
 }
 
-/** Where a finding is. Kept instead of frames: a frame holds on to its whole 1 MiB input chunk. */
+/** Where a finding is. Kept instead of frames: a frame holds on to its whole input chunk. */
 type Place = { source: string; line: number };
 const place = (f: Frame): Place => ({ source: f.source, line: f.line });
 

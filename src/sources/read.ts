@@ -43,7 +43,7 @@ export class SourceError extends Error {}
 export interface FrameSink {
   /** Each frame; false stops the reading. */
   frame(f: Frame): boolean | void;
-  /** After each chunk of input (about 1 MiB): awaited, so that back-pressure reaches the reader; false stops. */
+  /** After each chunk of input (about 256 KiB): awaited, so that back-pressure reaches the reader; false stops. */
   chunk?(): Promise<boolean | void> | boolean | void;
 }
 
