@@ -33,6 +33,22 @@ mkdirSync(data, { recursive: true });
 const loadAtStart = loadavg().map((x) => x.toFixed(2)).join(' ');
 console.error(`bench: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, load average ${loadAtStart}`);
 
+/**
+ * Each core's speed now: the same fixed loop (awk, not Node) pinned to each core in turn, in seconds. On a quiet
+ * host every core gives the same; a shared virtual machine's cores have measured up to 2× apart, and apart from
+ * one minute to the next, which moves every figure of a run (and bounds what --jobs can gain). Null without taskset.
+ */
+function coreSpeeds() {
+  if (spawnSync('sh', ['-c', 'command -v taskset']).status !== 0) return null;
+  return cpus().map((_, c) => {
+    const s = process.hrtime.bigint();
+    spawnSync('taskset', ['-c', String(c), 'awk', 'BEGIN { for (i = 0; i < 3e7; i++) x += i }']);
+    return (Number(process.hrtime.bigint() - s) / 1e9).toFixed(2);
+  }).join(' / ');
+}
+const coresAtStart = coreSpeeds();
+if (coresAtStart) console.error(`bench: one loop per core (s): ${coresAtStart}`);
+
 function capture(name, genArgs) {
   const file = join(data, name);
   if (!existsSync(file)) {
@@ -264,7 +280,8 @@ if (want('startup')) {
 
 const jqv = execFileSync('jq', ['--version']).toString().trim();
 const header = [
-  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${jqv}; load average at start ${loadAtStart}. ${new Date().toISOString().slice(0, 10)}.`,
+  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${jqv}; load average at start ${loadAtStart}. ${new Date().toISOString().slice(0, 10)}.`
+    + (coresAtStart ? ` The same loop pinned to each core (awk, seconds): ${coresAtStart} at the start, ${coreSpeeds()} at the end.` : ''),
   '',
   '| capture: job | tool | time | throughput | vs jq | peak RSS |',
   '|---|---|---|---|---|---|',
