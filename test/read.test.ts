@@ -181,6 +181,26 @@ describe('readers', () => {
     expect(MAX_LINE_BYTES).toBe(256 * 1024 * 1024);
   });
 
+  it('reads lines across every chunk boundary whole: split characters, CRLF, a last line without newline', async () => {
+    // About 3 MB of lines from a few bytes to 300 KB, of two- and four-byte characters: the reads' boundaries
+    // (whatever the chunk size) fall inside characters, inside CRLFs and between lines.
+    let seed = 7;
+    const rand = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n);
+    const texts: string[] = [];
+    let body = '';
+    for (let n = 0; body.length < 3_000_000; n++) {
+      const len = rand(4) === 0 ? rand(300_000) : rand(2_000);
+      const text = 'é😀x'.repeat(Math.ceil(len / 4)).slice(0, len).replace(/[\uD800-\uDBFF]$/, '');
+      texts.push(text);
+      body += JSON.stringify({ type: 'response.output_text.delta', n, delta: text }) + (rand(3) === 0 ? '\r\n' : '\n');
+    }
+    const p = write('boundaries.jsonl', body.replace(/\r?\n$/, ''));
+    const { frames, malformed } = await readAll([p]);
+    expect(malformed).toBe(0);
+    expect(frames.map((f) => f.json().delta)).toEqual(texts);
+    expect(frames.map((f) => f.json().n)).toEqual(texts.map((_, i) => i));
+  });
+
   it('fails a missing file with one clear error', async () => {
     await expect(readAll(['/nonexistent/x.jsonl'])).rejects.toThrow(new SourceError('/nonexistent/x.jsonl: no such file'));
   });
