@@ -4,6 +4,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFi
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withoutLoneSurrogates } from '../src/export/event-json.js';
 import { tableColumns } from '../src/export/exporter.js';
 import { TABLE_NAMES } from '../src/export/schema.js';
 import { SCHEMA_TABLES, schemaMarkdown } from '../src/export/schema-doc.js';
@@ -257,6 +258,42 @@ describe('rtev export layouts', () => {
     expect((await rtev(['export', src, '-o', dir])).code).toBe(0);
     const rows = await db.rows(`SELECT json, audio_bytes FROM '${dir}/events.parquet' ORDER BY seq`);
     expect(rows.map((r) => [JSON.parse(r.json), r.audio_bytes])).toEqual(Array(3).fill([{ ...delta, delta: '<6 bytes>' }, 6]));
+  });
+
+  it('writes an event_id and json of invalid UTF-8 or a lone surrogate as JSON.parse reads them, and DuckDB reads the file', async () => {
+    const src = join(tmp(), 'ids.jsonl');
+    const ids = ['"ev_1"', '"ev\xff"', '"e\\ud800"', '"\xc3\xa9-id"', '"\\u0041b"', '5'];
+    writeFileSync(src, Buffer.concat(ids.map((id) => Buffer.from(`{"type":"input_audio_buffer.committed","event_id":${id},"item_id":"i"}\n`, 'latin1'))));
+    // What JSON.parse gives of each line as rtev reads it (bytes decoded as UTF-8, invalid ones replaced).
+    const want = readFileSync(src, 'utf8').trim().split('\n').map((l) => JSON.parse(l).event_id).map((v) => (typeof v === 'string' ? v : null));
+    expect(want[1]).toBe('ev\ufffd');
+    expect(want[2]).toBe('e\ud800');
+    expect(want[3]).toBe('é-id');
+    const pq = join(tmp(), 'pq');
+    const jl = join(tmp(), 'jl');
+    expect((await rtev(['export', src, '-o', pq])).code).toBe(0);
+    expect((await rtev(['export', src, '-o', jl, '--format', 'jsonl'])).code).toBe(0);
+    const rows = await db.rows(`SELECT event_id, json FROM '${pq}/events.parquet' ORDER BY seq`);
+    // Parquet holds UTF-8, and DuckDB's JSON no lone surrogate: it can only be written as U+FFFD there.
+    const wellFormed = want.map((v) => v?.replace(/[\ud800-\udfff]/g, '\ufffd') ?? null);
+    expect(rows.map((r) => r.event_id)).toEqual(wellFormed);
+    expect(rows.map((r) => JSON.parse(r.json).event_id)).toEqual([...wellFormed.slice(0, 5), 5]);
+    const lines = readFileSync(join(jl, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).event_id);
+    expect(lines).toEqual(want);
+  });
+
+  it('replaces only the escapes of lone surrogates in JSON text, read escape by escape', () => {
+    const cases: [string, string][] = [
+      ['"\\ud83d\\ude00"', '"\\ud83d\\ude00"'], // a pair stays
+      ['"\\ud800"', '"\\ufffd"'], ['"\\uDC00x"', '"\\ufffdx"'], // lone high, lone low
+      ['"\\ud800\\ud83d\\ude00"', '"\\ufffd\\ud83d\\ude00"'], // a high before a pair
+      ['"\\\\ud800"', '"\\\\ud800"'], // an escaped backslash, then text
+      ['"\\\\\\ud800"', '"\\\\\\ufffd"'], // an escaped backslash, then a lone surrogate
+      ['{"a":"\\u0041\\n","b":"\\udfff"}', '{"a":"\\u0041\\n","b":"\\ufffd"}'],
+    ];
+    for (const [text, want] of cases) {
+      expect(withoutLoneSurrogates(text), text).toBe(want);
+    }
   });
 
   it('exports every capture of a folder, recursively, in name order, and names what it could not read', async () => {

@@ -118,6 +118,11 @@ export class Frame {
     if (hasAudio) this.esc |= AUDIO_KEY;
   }
 
+  /** Whether any string of the event may hold a backslash escape (true when the scanner did not say). */
+  get anyEscape(): boolean {
+    return this.escapes;
+  }
+
   /** The event's own bytes (for `--json` and recordings, spliced verbatim). */
   eventBytes(): Buffer {
     return this.ev.subarray(this.evStart, this.evEnd);

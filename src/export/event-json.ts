@@ -4,6 +4,7 @@
  * their payload, never parsed; the rare other event that may carry base64 (an item with an audio part, an image
  * as a data URL) is parsed and rewritten; every other event is its own bytes, unchanged.
  */
+import { isUtf8 } from 'node:buffer';
 import type { Frame } from '../events/frame.js';
 
 /** Types whose top-level `delta` or `audio` is base64 audio, in every protocol. */
@@ -18,7 +19,42 @@ const DATA_URL = Buffer.from(';base64,');
 /** Smaller events cannot hold a payload worth eliding. */
 const MIN_NESTED = 512;
 
+/**
+ * The column's value. Parquet UTF8 and JSON columns must hold what every reader accepts, or DuckDB refuses the
+ * whole file: bytes that are not UTF-8 are given as rtev reads them (each invalid sequence a U+FFFD, as
+ * `JSON.parse` of the line gives), and an escaped lone surrogate (`"\ud800"`: JSON's grammar allows it, UTF-8
+ * cannot hold it) becomes `\ufffd`.
+ */
 export function eventJson(f: Frame): Uint8Array | string {
+  const v = eventJsonBytes(f);
+  if (typeof v === 'string') return wellFormed(f, v);
+  const b = Buffer.from(v.buffer, v.byteOffset, v.length);
+  if (!isUtf8(b)) return wellFormed(f, b.toString('utf8'));
+  // Valid UTF-8 (nearly always): the bytes as they are, unless an escape needs mending.
+  if (!f.anyEscape || !b.includes('\\u')) return v;
+  const s = b.toString('utf8');
+  const w = wellFormed(f, s);
+  return w === s ? v : w;
+}
+
+/** `s` with its escaped lone surrogates replaced (only an event with escapes can hold one). */
+function wellFormed(f: Frame, s: string): string {
+  return f.anyEscape && s.includes('\\u') ? withoutLoneSurrogates(s) : s;
+}
+
+/**
+ * JSON text with every `\uD800`–`\uDFFF` escape that is not half of a pair replaced by `\ufffd`. Escapes are
+ * read left to right, one whole escape per match, so `\\ud800` (an escaped backslash, then text) is left alone.
+ */
+export function withoutLoneSurrogates(json: string): string {
+  return json.replace(/\\(?:u([dD][89abAB][0-9a-fA-F]{2})(\\u[dD][c-fC-F][0-9a-fA-F]{2})?|u[dD][c-fC-F][0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|[^u])/g,
+    (m: string, high: string | undefined, low: string | undefined) => {
+      if (high !== undefined) return low !== undefined ? m : '\\ufffd';
+      return m.length === 6 && /^\\u[dD][c-fC-F]/.test(m) ? '\\ufffd' : m;
+    });
+}
+
+function eventJsonBytes(f: Frame): Uint8Array | string {
   if (f.kind === 'binary') return marker(Buffer.byteLength(String(f.json()), 'base64'));
   const bytes = f.eventBytes();
   if (f.kind !== 'event') return bytes;

@@ -79,6 +79,19 @@ class SessionExport {
   }
 }
 
+/**
+ * A frame's `event_id` for its row: its bytes when they are plain ASCII (nearly always; no string is made), else
+ * the string JSON.parse gives. Other bytes may be invalid UTF-8, which a Parquet UTF8 column must not hold (DuckDB
+ * refuses the file), or a lone surrogate escaped, which JSONL keeps as written.
+ */
+function eventIdValue(f: Frame): Value {
+  const b = f.eventIdBytes();
+  if (b === null) return null;
+  const s = ID_RANGE[0]!, e = ID_RANGE[1]!;
+  for (let i = s; i < e; i++) if (b[i]! >= 0x80) return f.field('event_id') ?? null;
+  return b.subarray(s, e);
+}
+
 export class Exporter {
   private cur: SessionExport | null = null;
   private lastLine = 0;
@@ -138,7 +151,6 @@ export class Exporter {
         if (typeof id === 'string' && id !== '') s.createdId = id;
       }
     }
-    const eid = f.eventIdBytes();
     let rid = s.responseId, iid = s.itemId;
     if (rid === null || !f.fieldEquals('response_id', rid)) {
       rid = f.field('response_id') ?? null;
@@ -150,7 +162,7 @@ export class Exporter {
     }
     return {
       session: s.key, f, seq: f.seq, ts: ts === null ? null : f.time,
-      eventId: eid === null ? null : eid.subarray(ID_RANGE[0], ID_RANGE[1]), responseId: rid, itemId: iid,
+      eventId: eventIdValue(f), responseId: rid, itemId: iid,
       audioBytes, audioMs, errorCode: code, json: this.o.json === false ? null : eventJson(f),
     };
   }
