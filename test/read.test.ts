@@ -1,10 +1,10 @@
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { Frame } from '../src/events/frame.js';
-import { Peekable } from '../src/sources/input.js';
+import { openBytes, Peekable } from '../src/sources/input.js';
 import { MAX_LINE_BYTES, readFrames, SourceError } from '../src/sources/read.js';
 import { MalformedReport } from '../src/sources/report.js';
 import { fixture, tmp } from './helpers.js';
@@ -199,6 +199,23 @@ describe('readers', () => {
     expect(malformed).toBe(0);
     expect(frames.map((f) => f.json().delta)).toEqual(texts);
     expect(frames.map((f) => f.json().n)).toEqual(texts.map((_, i) => i));
+  });
+
+  it('reads what is appended to a file while it is read, in order, none lost', async () => {
+    const p = write('growing.jsonl', 'a'.repeat(100));
+    const it = openBytes(p, new PassThrough())[Symbol.asyncIterator]();
+    const got: Buffer[] = [];
+    const next = async () => {
+      const r = await it.next();
+      if (!r.done) got.push(r.value);
+      return r.done === true;
+    };
+    expect(await next()).toBe(false); // what the file held when it was opened
+    appendFileSync(p, 'b'.repeat(10));
+    expect(await next()).toBe(false);
+    appendFileSync(p, 'c'.repeat(70_000)); // more than one read past the end
+    while (!(await next()));
+    expect(Buffer.concat(got).toString()).toBe('a'.repeat(100) + 'b'.repeat(10) + 'c'.repeat(70_000));
   });
 
   it('fails a missing file with one clear error', async () => {
