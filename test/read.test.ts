@@ -1,10 +1,10 @@
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { Frame } from '../src/events/frame.js';
-import { openBytes, Peekable } from '../src/sources/input.js';
+import { contentBytes, openBytes, Peekable } from '../src/sources/input.js';
 import { MAX_LINE_BYTES, readFrames, SourceError } from '../src/sources/read.js';
 import { MalformedReport } from '../src/sources/report.js';
 import { fixture, tmp } from './helpers.js';
@@ -216,6 +216,17 @@ describe('readers', () => {
     appendFileSync(p, 'c'.repeat(70_000)); // more than one read past the end
     while (!(await next()));
     expect(Buffer.concat(got).toString()).toBe('a'.repeat(100) + 'b'.repeat(10) + 'c'.repeat(70_000));
+  });
+
+  it("plans a gzip file by the size it expands to (its trailer), others by their size", () => {
+    const text = `${ev('error')}\n`.repeat(200_000);
+    const gz = write('big.jsonl.gz', gzipSync(text));
+    const plain = write('small.jsonl', text.slice(0, 1000));
+    expect(statSync(gz).size).toBeLessThan(1 << 20);
+    expect(contentBytes(gz)).toBe(Buffer.byteLength(text));
+    expect(contentBytes(plain)).toBe(1000);
+    expect(contentBytes(write('not-gzip.gz', 'plain text, named .gz'))).toBe(21);
+    expect(contentBytes('/nonexistent/x.jsonl.gz')).toBe(0);
   });
 
   it('fails a missing file with one clear error', async () => {

@@ -4,10 +4,11 @@
  * batch while too many finished results wait for an earlier one, so memory stays bounded whatever the number
  * of files (at most (2 + 4) batches per worker: 6 MiB of small files, or 6 large ones).
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { contentBytes } from '../sources/input.js';
 import type { OneResult, OneTask } from './read-one.js';
 
 /** Small files go in batches of up to this many files or bytes: one message each way per batch. */
@@ -20,12 +21,7 @@ export function batches(tasks: OneTask[]): OneTask[][] {
   let cur: OneTask[] = [];
   let bytes = 0;
   for (const t of tasks) {
-    let size = BATCH_BYTES;
-    try {
-      size = statSync(t.file).size;
-    } catch {
-      // Reading it will say what is wrong with it.
-    }
+    const size = contentBytes(t.file);
     if (cur.length && (cur.length >= BATCH_FILES || bytes + size > BATCH_BYTES)) {
       out.push(cur);
       cur = [];

@@ -5,12 +5,12 @@
  * says the same lines (malformed input, unreadable sources, notes, warnings). A command whose partial results grow
  * with the file (export's rows, turns) names a size from which files are read in the main thread, in their turn.
  */
-import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Protocol } from '../events/catalogue.js';
 import { escapeControls } from '../format/escape.js';
 import { filterWarnings } from '../pipeline/filter.js';
 import { capturesIn, isFolder, NO_CAPTURES } from '../sources/folders.js';
+import { contentBytes } from '../sources/input.js';
 import { describeIoError, readSources } from '../sources/read.js';
 import type { RowSink } from '../export/exporter.js';
 import type { Ctx } from '../commands/context.js';
@@ -94,7 +94,7 @@ export async function readPerSource(sources: string[], ctx: Ctx, flags: ReadFlag
   for (const x of items) {
     if ('error' in x) errorsBefore[tasks.length]!.push(x.error);
     else {
-      tasks.push({ name: p.name, opts: p.opts, file: x.file, protocol: flags.protocol, inline: p.inlineFrom !== undefined && sizeOf(x.file) >= p.inlineFrom });
+      tasks.push({ name: p.name, opts: p.opts, file: x.file, protocol: flags.protocol, inline: p.inlineFrom !== undefined && contentBytes(x.file) >= p.inlineFrom });
       errorsBefore.push([]);
     }
   }
@@ -139,13 +139,6 @@ async function inThread(sources: string[], ctx: Ctx, flags: ReadFlags, p: PerSou
   return run;
 }
 
-function sizeOf(file: string): number {
-  try {
-    return statSync(file).size;
-  } catch {
-    return 0; // reading it will say what is wrong with it
-  }
-}
 
 /** The files to read, folders expanded as readSources expands them (an unlistable folder is an error in its place). */
 function expand(sources: string[]): ({ file: string } | { error: string })[] {
