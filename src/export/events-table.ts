@@ -41,7 +41,7 @@ const columns: Column<EventInput>[] = [
   { name: 'audio_bytes', type: 'int64', doc: 'audio deltas and appends: the decoded audio bytes (from the base64 length)', of: (x) => x.audioBytes },
   { name: 'audio_ms', type: 'double', doc: 'their duration in the audio format in force (GPT-Live: the session\'s; Translation: each delta\'s `sample_rate`); null in a format rtev does not know', of: (x) => x.audioMs },
   { name: 'error_code', type: 'string', doc: 'error events: `error.code` (else `error.type`, as `rtev stats` counts it); a failed `response.done`: its error code', of: (x) => x.errorCode },
-  { name: 'json', type: 'json', doc: 'the event, with base64 payloads replaced by `"<N bytes>"` (`--no-json` leaves the column out)', of: (x) => x.json },
+  { name: 'json', type: 'json', doc: 'the event, with base64 payloads replaced by `"<N bytes>"`; bytes that are not UTF-8 read as U+FFFD and a lone `\\uD800`–`\\uDFFF` escape written `\\ufffd`, so every reader accepts it (`--no-json` leaves the column out)', of: (x) => x.json },
 ];
 
 export const EVENTS: Table<EventInput> = { name: 'events', doc: 'one row per frame', columns };
