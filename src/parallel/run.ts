@@ -139,7 +139,6 @@ async function inThread(sources: string[], ctx: Ctx, flags: ReadFlags, p: PerSou
   return run;
 }
 
-
 /** The files to read, folders expanded as readSources expands them (an unlistable folder is an error in its place). */
 function expand(sources: string[]): ({ file: string } | { error: string })[] {
   return sources.flatMap((spec): ({ file: string } | { error: string })[] => {
