@@ -222,3 +222,73 @@ describe('stats reads the model', () => {
 function readLines(p: string): string[] {
   return readFileSync(p, 'utf8').trim().split('\n');
 }
+
+describe('the turn model at the edges', () => {
+  /** A recording of server events, each `[ms after 12:00, type, fields]`. */
+  const capture = (events: [number, string, object][]) =>
+    events.map(([ms, type, e]) => JSON.stringify({ ts: at(ms), dir: 'server', event: { type, ...e } })).join('\n') + '\n';
+  const session = { session: { id: 'sess_1', object: 'realtime.session', type: 'realtime', model: 'gpt-realtime' } };
+  const usage100 = { total_tokens: 110, input_tokens: 100, output_tokens: 10, input_token_details: { text_tokens: 100, audio_tokens: 0 }, output_token_details: { text_tokens: 10, audio_tokens: 0 } };
+  const resp = (id: string, status: string, extra: object = {}) => ({ response: { object: 'realtime.response', id, status, status_details: null, output: [], conversation_id: 'conv_1', usage: null, ...extra } });
+  const turnsOf = async (text: string) => {
+    const r = await rtev(['turns', '--json'], { stdin: text });
+    expect(r.code, r.stderr).toBe(0);
+    return lines(r.stdout);
+  };
+
+  it('an out-of-band response before the first turn starts none: the first turn holds it, and its cost', async () => {
+    const text = capture([
+      [0, 'session.created', session],
+      [100, 'response.created', resp('resp_oob', 'in_progress', { conversation_id: null })],
+      [200, 'response.done', resp('resp_oob', 'completed', { conversation_id: null, usage: usage100 })],
+      [1000, 'input_audio_buffer.speech_started', { item_id: 'item_u1', audio_start_ms: 1000 }],
+      [2000, 'input_audio_buffer.speech_stopped', { item_id: 'item_u1', audio_end_ms: 2000 }],
+      [2300, 'response.created', resp('resp_1', 'in_progress')],
+      [2600, 'response.done', resp('resp_1', 'completed', { usage: usage100 })],
+    ]);
+    const turns = await turnsOf(text);
+    // 100 × $4 + 10 × $16 per million tokens = $0.00056 per response; the turn has both.
+    expect(turns.map((t) => [t.turn, t.input, t.start, t.response_ids, t.out_of_band, t.latency_ms.response, t.cost_usd, t.flags])).toEqual([
+      [1, 'speech', at(1000), ['resp_1'], [{ response_id: 'resp_oob', status: 'completed', cost_usd: 0.00056 }], 300, 0.00112, []],
+    ]);
+    const s = JSON.parse((await rtev(['stats', '--json'], { stdin: text })).stdout);
+    expect([s.turns.total, s.responses.out_of_band, s.cost_usd.total]).toEqual([1, 1, 0.00112]);
+  });
+
+  it("a capture that joined late counts a response's audio that came before the response was known", async () => {
+    // 24,000 bytes of 24 kHz PCM16 (48,000 B/s): 500 ms, then a second response of 400 ms.
+    const text = capture([
+      [100, 'response.output_audio.delta', { response_id: 'resp_0', item_id: 'item_a0', output_index: 0, content_index: 0, delta: Buffer.alloc(24000).toString('base64') }],
+      [300, 'response.done', resp('resp_0', 'completed')],
+      [1000, 'input_audio_buffer.speech_started', { item_id: 'item_u1', audio_start_ms: 1000 }],
+      [2000, 'input_audio_buffer.speech_stopped', { item_id: 'item_u1', audio_end_ms: 2000 }],
+      [2200, 'response.created', resp('resp_1', 'in_progress')],
+      [2300, 'response.output_audio.delta', { response_id: 'resp_1', item_id: 'item_a1', output_index: 0, content_index: 0, delta: Buffer.alloc(19200).toString('base64') }],
+      [2600, 'response.done', resp('resp_1', 'completed')],
+    ]);
+    const turns = await turnsOf(text);
+    expect(turns.map((t) => [t.response_ids, t.audio_ms])).toEqual([
+      [['resp_0'], { generated: 500, heard: 500 }],
+      [['resp_1'], { generated: 400, heard: 400 }],
+    ]);
+  });
+
+  it('over WebRTC a turn without a response has no audio figures (null), as every other turn there', async () => {
+    const text = capture([
+      [0, 'session.created', session],
+      [1000, 'input_audio_buffer.speech_started', { item_id: 'item_u1', audio_start_ms: 1000 }],
+      [2000, 'input_audio_buffer.speech_stopped', { item_id: 'item_u1', audio_end_ms: 2000 }],
+      [2100, 'response.created', resp('resp_1', 'in_progress')],
+      [2200, 'output_audio_buffer.started', { response_id: 'resp_1' }],
+      [2500, 'response.done', resp('resp_1', 'completed')],
+      [3000, 'output_audio_buffer.stopped', { response_id: 'resp_1' }],
+      [4000, 'input_audio_buffer.speech_started', { item_id: 'item_u2', audio_start_ms: 4000 }],
+      [5000, 'input_audio_buffer.speech_stopped', { item_id: 'item_u2', audio_end_ms: 5000 }],
+    ]);
+    const turns = await turnsOf(text);
+    expect(turns.map((t) => [t.response_ids, t.audio_ms, t.flags])).toEqual([
+      [['resp_1'], { generated: null, heard: null }, []],
+      [[], { generated: null, heard: null }, ['no_response']],
+    ]);
+  });
+});

@@ -35,6 +35,8 @@ export interface ModelOptions {
 
 /** Turns kept open at most; beyond it the oldest is closed even with responses still running. */
 const MAX_OPEN = 64;
+/** Responses whose audio came before they were known (a capture that joined late), kept until they are. */
+const MAX_EARLY = 64;
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const int = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -65,6 +67,7 @@ export class SessionModel {
   private turns = 0;
   private hasClient = false;
   private webrtc = false;
+  private readonly earlyAudio = new Map<string, { bytes: number; ms: number; ts: string | null; at: number; items: string[] }>();
   private model: string | null = null;
   private sessionId: string | null = null;
   private firstTs: string | null = null;
@@ -153,6 +156,10 @@ export class SessionModel {
 
   private startTurn(f: Frame, input: TurnInput): OpenTurn {
     const prev = this.current;
+    if (prev?.oobOnly) {
+      prev.takeOver(f.seq, f.ts, f.time, input);
+      return prev;
+    }
     if (prev) prev.closed = true;
     const t = new OpenTurn(++this.turns, f.seq, f.ts, f.time, input);
     this.open.push(t);
@@ -353,6 +360,13 @@ export class SessionModel {
   /** The turn a new response belongs to. */
   private turnForResponse(f: Frame, oob: boolean): OpenTurn {
     const cur = this.current;
+    if (!cur && oob) {
+      // An out-of-band response never starts a turn, but a turn's figures are where its cost is counted: the
+      // turn opened to hold it becomes the first real one when that starts (or stays, when none ever does).
+      const t = this.startTurn(f, 'none');
+      t.oobOnly = true;
+      return t;
+    }
     if (!cur) return this.startFromServer(f);
     // With client frames, the client's own frames decided where turns start. Server-only, a response starts a
     // turn unless one is waiting for it (speech, or a tool follow-up), or it is out of band.
@@ -374,7 +388,18 @@ export class SessionModel {
   private newResponse(f: Frame, id: string, turn: OpenTurn, oob: boolean): OpenResponse {
     const resp = new OpenResponse(id, turn, oob, f.seq, this.model, this.formats.outputFor(id));
     turn.responses.push(resp);
-    if (!oob) turn.awaitingFollowUp = false;
+    if (!oob) turn.awaitingFollowUp = turn.oobOnly = false;
+    const early = this.earlyAudio.get(id);
+    if (early) {
+      // Audio deltas that came before the response was known (a capture that joined late): its own after all.
+      this.earlyAudio.delete(id);
+      resp.audioBytes = early.bytes;
+      resp.audioMs = early.ms;
+      resp.hasDeltas = true;
+      resp.firstAudio = early.ts;
+      resp.firstAudioAt = resp.firstDeltaAt = early.at;
+      for (const item of early.items) this.addItem(resp, item);
+    }
     if (this.responses.size >= 16 * MAX_OPEN) this.responses.delete(this.responses.keys().next().value!);
     this.responses.set(id, resp);
     this.lastResponse = null;
@@ -398,7 +423,10 @@ export class SessionModel {
     this.audio.outBytes += n;
     if (fmt.name === 'unknown') this.unknownFormat(fmt, 'out');
     else this.audio.outSec += n / fmt.bytesPerSecond;
-    if (!r) return this.current;
+    if (!r) {
+      this.earlyDelta(f, n, fmt.name === 'unknown' ? 0 : (n * 1000) / fmt.bytesPerSecond);
+      return this.current;
+    }
     r.audioBytes += n;
     r.audioMs += (n * 1000) / fmt.bytesPerSecond;
     if (!r.hasDeltas) {
@@ -409,6 +437,21 @@ export class SessionModel {
       this.addItem(r, f.field('item_id'));
     }
     return r.turn;
+  }
+
+  /** Keep the audio of a response not known yet, by its id (at most MAX_EARLY of them, the oldest forgotten). */
+  private earlyDelta(f: Frame, bytes: number, ms: number): void {
+    const id = f.field('response_id');
+    if (typeof id !== 'string') return;
+    let e = this.earlyAudio.get(id);
+    if (!e) {
+      if (this.earlyAudio.size >= MAX_EARLY) this.earlyAudio.delete(this.earlyAudio.keys().next().value!);
+      this.earlyAudio.set(id, (e = { bytes: 0, ms: 0, ts: f.ts, at: f.time, items: [] }));
+    }
+    e.bytes += bytes;
+    e.ms += ms;
+    const item = f.field('item_id');
+    if (typeof item === 'string' && !e.items.includes(item) && e.items.length < 16) e.items.push(item);
   }
 
   private addItem(r: OpenResponse, id: string | null | undefined): void {

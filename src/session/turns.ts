@@ -102,14 +102,28 @@ export class OpenTurn {
   lastSeq: number;
   matched = false;
 
+  /** Opened only to hold out-of-band responses that came before any turn: the first turn takes it over. */
+  oobOnly = false;
+
   constructor(
     readonly n: number,
-    readonly seq: number,
-    readonly start: string | null,
-    readonly startAt: number,
+    public seq: number,
+    public start: string | null,
+    public startAt: number,
     public input: TurnInput,
   ) {
     this.lastSeq = seq;
+  }
+
+  /** The first turn begins here, in the turn that held the out-of-band responses before it (see oobOnly). */
+  takeOver(seq: number, start: string | null, startAt: number, input: TurnInput): void {
+    this.seq = seq;
+    this.start = start;
+    this.startAt = startAt;
+    this.input = input;
+    this.lastSeq = Math.max(this.lastSeq, seq);
+    this.interrupted = false;
+    this.oobOnly = false;
   }
 
   /** Responses in the conversation (not out of band). */
@@ -190,8 +204,9 @@ export function turnRecord(t: OpenTurn, source: string, webrtc: boolean, o: Flag
   }
   if (!usage) cost = null;
 
-  const generated = sumOrNull(inBand.map((r) => r.generatedMs(webrtc)));
-  const heard = sumOrNull(inBand.map((r) => r.heardMs(webrtc)));
+  // Over WebRTC no turn's audio is known, not even one without a response (as for the responses themselves).
+  const generated = webrtc && inBand.length === 0 ? null : sumOrNull(inBand.map((r) => r.generatedMs(webrtc)));
+  const heard = webrtc && inBand.length === 0 ? null : sumOrNull(inBand.map((r) => r.heardMs(webrtc)));
   const speechMs = t.speech && t.speech.audio_start_ms !== null && t.speech.audio_end_ms !== null ? t.speech.audio_end_ms - t.speech.audio_start_ms : null;
   const turn: Turn = {
     turn: t.n,
