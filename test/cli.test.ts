@@ -1,5 +1,5 @@
 // The real CLI, as a subprocess: what a user's shell sees.
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -95,5 +95,35 @@ describe('rtev as a subprocess', () => {
         expect([0, 1]).toContain(r.code);
       }
     }
+  });
+});
+
+describe('when no SOURCE can be read', () => {
+  it('every summarising command says why in one line and prints, writes and leaves nothing else (exit 1)', async () => {
+    const dir = tmp();
+    const missing = join(dir, 'nosuch.jsonl');
+    const notCapture = join(dir, 'export.csv');
+    writeFileSync(notCapture, 'a,b\n1,2\n');
+    const commands = [
+      ['stats'], ['stats', '--json'], ['turns'], ['turns', '--json'], ['session'], ['session', '--json'], ['check'],
+      ['filter', '--count'], ['audio', '-o', join(dir, 'wav')], ['report'], ['export', '-o', join(dir, 'tables', 'x')],
+      ['sql', 'select 1'], ['transcript'],
+    ];
+    for (const source of [missing, notCapture]) {
+      for (const args of commands) {
+        const r = await rtevProcess([...args, source]);
+        const what = `${args.join(' ')} ${source}`;
+        expect(r.code, what).toBe(1);
+        expect(r.stdout, what).toBe('');
+        expect(r.stderr.trim().split('\n'), what).toHaveLength(1);
+      }
+      const d = await rtevProcess(['diff', source, join(ROOT, 'recordings', 'sample.jsonl')]);
+      expect([d.code, d.stdout, d.stderr.trim().split('\n').length]).toEqual([1, '', 1]);
+    }
+    // No page, no tables, no WAV folder: the next run is not refused.
+    expect(readdirSync(dir).sort()).toEqual(['export.csv']);
+    // One readable source among them: its summary, and exit 1 for the other.
+    const both = await rtevProcess(['stats', '--json', missing, join(ROOT, 'recordings', 'sample.jsonl')]);
+    expect([both.code, JSON.parse(both.stdout).events]).toEqual([1, 768]);
   });
 });

@@ -123,7 +123,7 @@ export async function runAudio(sources: string[], o: AudioOptions, ctx: Ctx): Pr
   if (files.length === 0) {
     // Nothing to listen to: leave no empty folder behind.
     for (const dir of made.reverse()) try { rmdirSync(dir); } catch { break; }
-    if (unknown.size === 0) {
+    if (unknown.size === 0 && !run.nothingRead) {
       ctx.say(side === 'user' ? 'rtev: no user audio in this capture (it travels in client frames, which the capture may not hold; audio over WebRTC is not in the event stream)'
         : 'rtev: no audio in this capture (audio over WebRTC is not in the event stream)');
     }

@@ -37,6 +37,7 @@ export async function runCheck(sources: string[], o: FilterSpec & { json?: boole
   const shown = findings.length < errors + warnings ? ` (${errors + warnings - findings.length} beyond the first 1000 of a rule not listed)` : '';
   // The findings first (stdout), then the summary (stderr): on a terminal the summary is the last line.
   await ctx.out.flush();
+  if (run.nothingRead) return run.code;
   // Repeats of ids older than the exact window: a Bloom filter's "maybe", so counted here, never named or failed on.
   const maybe = old ? `; ${old} server event_id${old === 1 ? '' : 's'} may repeat one older than the last ${WINDOW.toLocaleString('en-US')} (not confirmed: a Bloom filter, false-positive rate ${FALSE_POSITIVE_RATE} per id)` : '';
   ctx.say(`rtev check: ${errors} protocol error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}${per ? ` (${per})` : ''}${shown}${maybe}`);

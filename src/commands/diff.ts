@@ -22,6 +22,7 @@ export async function runDiff(a: string, b: string, o: DiffOptions, ctx: Ctx): P
   const setup = diagnosisSetup(o, ctx);
   if (!setup) return EXIT.usage;
   let code: number = EXIT.ok;
+  let nothing = false;
   const side = async (spec: string): Promise<GroupFigures> => {
     const files = expandSource(spec);
     if (!files.length) {
@@ -31,13 +32,16 @@ export async function runDiff(a: string, b: string, o: DiffOptions, ctx: Ctx): P
     const keep = compileFilter(o);
     const totals = new Totals();
     const models = new SessionModels({ ...setup, onTurn: (t) => totals.addTurn(t) });
-    const run = files.length ? await visitFrames(files, ctx, o, (f) => { if (keep(f)) models.add(f); }) : { code: EXIT.ok };
+    const run = files.length ? await visitFrames(files, ctx, o, (f) => { if (keep(f)) models.add(f); }) : { code: EXIT.ok, nothingRead: true };
     if (run.code !== EXIT.ok) code = run.code;
+    if (run.nothingRead) nothing = true;
     const sessions = models.finish();
     for (const s of sessions) totals.addSession(s);
     return groupFigures(files.length ? files : [spec], totals, sessions);
   };
   const d = diffGroups(await side(a), await side(b));
+  // A side of which nothing could be read: no comparison against nothing (the error lines say why).
+  if (nothing) return code;
   ctx.out.write(o.json ? safeStringify(d, 2) + '\n' : diffTable(d, ctx.palette));
   await ctx.out.flush();
   return code;

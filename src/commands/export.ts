@@ -1,3 +1,4 @@
+import { rmdirSync } from 'node:fs';
 import { escapeControls } from '../format/escape.js';
 import { tableColumns } from '../export/exporter.js';
 import { decodeRows } from '../export/row-codec.js';
@@ -34,6 +35,8 @@ export interface ExportResult {
   sessions: number;
   rows: Record<TableName, number>;
   files: Record<TableName, string[]>;
+  /** No SOURCE could be read: nothing was written (see ReadRun.nothingRead). */
+  nothingRead?: boolean;
 }
 
 const USAGE: ExportResult = {
@@ -61,7 +64,8 @@ export async function exportCaptures(sources: string[], o: ExportOptions, ctx: C
     return null;
   }
   // Made here, one level at a time: the folder's own recursive mkdir never returns under /proc.
-  const cannot = makeFolder(o.output, [], 'export writes its tables into a folder');
+  const made: string[] = [];
+  const cannot = makeFolder(o.output, made, 'export writes its tables into a folder');
   if (cannot) {
     ctx.say(`rtev: ${escapeControls(cannot.message)}`);
     return null;
@@ -85,6 +89,12 @@ export async function exportCaptures(sources: string[], o: ExportOptions, ctx: C
         }
       },
     });
+    if (run.nothingRead) {
+      // No tables of nothing (the error lines say why), and no folder left to refuse the next run.
+      await folder.abort();
+      for (const dir of made.reverse()) try { rmdirSync(dir); } catch { break; }
+      return { code: run.code, sessions, rows: folder.rows, files: folder.files, nothingRead: true };
+    }
     await folder.close();
     return { code: run.code, sessions, rows: folder.rows, files: folder.files };
   } catch (e) {
@@ -104,7 +114,7 @@ export async function exportCaptures(sources: string[], o: ExportOptions, ctx: C
 export async function runExport(sources: string[], o: ExportOptions, ctx: Ctx): Promise<number> {
   const r = await exportCaptures(sources, o, ctx);
   if (!r) return EXIT.failure;
-  if (r.code === EXIT.usage) return r.code;
+  if (r.code === EXIT.usage || r.nothingRead) return r.code;
   for (const t of TABLE_NAMES) {
     const n = r.files[t].length;
     ctx.out.write(`${t.padEnd(10)} ${r.rows[t].toLocaleString('en-US').padStart(10)} row${r.rows[t] === 1 ? ' ' : 's'} in ${n} file${n === 1 ? '' : 's'}\n`);

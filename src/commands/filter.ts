@@ -37,7 +37,7 @@ export async function runFilter(sources: string[], o: FilterOptions, ctx: Ctx): 
   if (o.count && limit === Infinity) {
     let total = 0;
     const run = await readPerSource(sources, ctx, o, { name: 'count', opts: coreOptions(o), jobs: o.jobs, onEnd: (k) => { total += k as number; } });
-    ctx.out.write(`${total}\n`);
+    if (!run.nothingRead) ctx.out.write(`${total}\n`);
     await ctx.out.flush();
     return run.code;
   }
@@ -53,7 +53,7 @@ export async function runFilter(sources: string[], o: FilterOptions, ctx: Ctx): 
     return n < limit;
   }, pre);
   w.end();
-  if (o.count) ctx.out.write(`${n}\n`);
+  if (o.count && !run.nothingRead) ctx.out.write(`${n}\n`);
   await ctx.out.flush();
   return run.code;
 }

@@ -21,6 +21,11 @@ export interface ReadRun {
   /** The exit code: 1 when a source could not be read, or with --strict when a line was malformed. */
   code: number;
   malformed: number;
+  /**
+   * No SOURCE could be read (each was missing, unreadable, not a capture, or a folder without captures): the
+   * command then prints no summary and writes no file, as the error lines already say why (exit 1).
+   */
+  nothingRead: boolean;
 }
 
 /**
@@ -44,7 +49,7 @@ export async function visitFrames(
     ctx.say(`rtev: reading events from standard input (paste JSON lines, end with Ctrl-D); to read a capture, give its path: rtev ${ctx.command ?? 'cat'} recordings/sample.jsonl`);
   }
   const run = startRead(ctx, flags);
-  const reading = { stdin: ctx.io.stdin, report: run.report, onSourceError: run.onSourceError, keepTag, protocol: flags.protocol, onMeta: flags.onMeta, onSourceEnd: flags.onSourceEnd };
+  const reading = { stdin: ctx.io.stdin, report: run.report, onSourceError: run.onSourceError, onSourceRead: run.sourceRead, keepTag, protocol: flags.protocol, onMeta: flags.onMeta, onSourceEnd: flags.onSourceEnd };
   await readSources(sources, reading, {
     frame(f) {
       run.sawFrame(f.source, !Number.isNaN(f.time));
@@ -63,6 +68,8 @@ export async function visitFrames(
 export interface ReadState {
   report: MalformedReport;
   onSourceError(e: { message: string }): void;
+  /** A source was read without a source error. */
+  sourceRead(): void;
   /** A frame of `source` was read (timed or not): for the --since/--until warning. */
   sawFrame(source: string, timed: boolean): void;
   /** The closing lines (malformed in all, sources without timestamps, --strict) and the exit code. */
@@ -72,6 +79,7 @@ export interface ReadState {
 export function startRead(ctx: Ctx, flags: ReadFlags): ReadState {
   const report = new MalformedReport((line) => ctx.say(line));
   let code: number = EXIT.ok;
+  let errors = 0, read = 0;
   // Sources read with --since/--until, and whether each had a timestamp.
   const timed = flags.since !== undefined || flags.until !== undefined ? new Map<string, boolean>() : null;
   return {
@@ -80,6 +88,10 @@ export function startRead(ctx: Ctx, flags: ReadFlags): ReadState {
     onSourceError(e) {
       ctx.say(escapeControls(`rtev: ${e.message}`));
       code = EXIT.failure;
+      errors++;
+    },
+    sourceRead() {
+      read++;
     },
     sawFrame(source, t) {
       if (timed && !timed.get(source)) timed.set(source, t);
@@ -96,7 +108,7 @@ export function startRead(ctx: Ctx, flags: ReadFlags): ReadState {
         ctx.say(`rtev: --strict: ${report.count} malformed line${report.count === 1 ? '' : 's'}`);
         code = EXIT.failure;
       }
-      return { code, malformed: report.count };
+      return { code, malformed: report.count, nothingRead: errors > 0 && read === 0 };
     },
   };
 }

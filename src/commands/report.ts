@@ -1,4 +1,4 @@
-import { closeSync, constants, openSync, statSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, ftruncateSync, openSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { escapeControls } from '../format/escape.js';
 import { bytes, seconds, thousands } from '../format/summary.js';
@@ -51,9 +51,11 @@ export async function runReport(sources: string[], o: ReportOptions, ctx: Ctx): 
   }
   const out = o.output ?? defaultReportPath(sources.find((s) => s !== '-')!);
   let fd: number | null = null;
+  // With --force an existing page is emptied only when the new one is written (nothing read: it stays).
+  const existed = out !== '-' && !!o.force && existsSync(out);
   if (out !== '-') {
     try {
-      fd = openSync(out, constants.O_WRONLY | constants.O_CREAT | (o.force ? constants.O_TRUNC : constants.O_EXCL), 0o644);
+      fd = openSync(out, constants.O_WRONLY | constants.O_CREAT | (o.force ? 0 : constants.O_EXCL), 0o644);
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       ctx.say(err.code === 'EEXIST' ? `rtev: ${escapeControls(out)} exists; choose another file with -o or add --force to overwrite it`
@@ -67,6 +69,15 @@ export async function runReport(sources: string[], o: ReportOptions, ctx: Ctx): 
   });
   const names = sources.length ? sources.map((s) => (s === '-' ? 'stdin' : s)) : ['stdin'];
   const run = await visitFrames(sources, ctx, o, (f) => builder.add(f));
+  if (run.nothingRead) {
+    // No page of nothing (the error lines say why), and no empty file left to refuse the next run.
+    if (fd !== null) {
+      closeSync(fd);
+      if (!existed) unlinkSync(out);
+    }
+    return run.code;
+  }
+  if (fd !== null && existed) ftruncateSync(fd, 0);
   const { data, wav, json } = builder.finish(names, run.malformed);
   let written = 0;
   // Pieces are gathered into blocks of about 1 MB for the file.

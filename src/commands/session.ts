@@ -16,13 +16,12 @@ export async function runSession(sources: string[], o: FilterSpec & { json?: boo
   const view = o.json ? null : new SessionView(ctx.palette);
   let kept = false;
   let n = 0;
-  if (!view) ctx.out.write('[');
   const models = new SessionModels({
     prices: new PriceBook(),
     onConfig: (e) => {
       if (!kept) return;
       if (view) ctx.out.write(view.entry(e));
-      else ctx.out.write(`${n++ ? ',' : ''}\n  ${safeStringify(e)}`);
+      else ctx.out.write(`${n++ ? ',' : '['}\n  ${safeStringify(e)}`);
     },
   });
   const run = await visitFrames(sources, ctx, o, (f) => {
@@ -30,7 +29,8 @@ export async function runSession(sources: string[], o: FilterSpec & { json?: boo
     models.add(f);
   });
   models.finish();
-  ctx.out.write(view ? view.end() : `${n ? '\n' : ''}]\n`);
+  if (run.nothingRead) return run.code; // the error lines say why
+  ctx.out.write(view ? view.end() : n ? '\n]\n' : '[]\n');
   await ctx.out.flush();
   return run.code;
 }

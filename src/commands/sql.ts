@@ -53,7 +53,7 @@ export async function runSql(query: string, sources: string[], o: SqlOptions, ct
       dir = join(temp, 'export');
       const r = await exportCaptures(sources, { output: dir, strict: o.strict, protocol: o.protocol, prices: o.prices, slow: o.slow }, ctx);
       if (!r) return EXIT.failure;
-      if (r.code === EXIT.usage) return r.code;
+      if (r.code === EXIT.usage || r.nothingRead) return r.code;
       code = r.code;
     }
     let conn;

@@ -34,6 +34,7 @@ export async function runStats(sources: string[], o: StatsOptions, ctx: Ctx): Pr
       t.merge(state);
     },
   });
+  if (run.nothingRead) return run.code; // the error lines say why; a summary of nothing would only mislead
   // Malformed lines are counted for the whole run; per file they are reported on stderr with their location.
   const results = o.byFile ? fileNames(names, [...perFile.keys()]).map((name) => (perFile.get(name) ?? new Tally(setup)).result([name], 0)) : [];
   const total = all.result(names, run.malformed);

@@ -63,6 +63,7 @@ export async function runTurns(sources: string[], o: TurnsOptions, ctx: Ctx): Pr
     inlineFrom: 4 << 20,
     onEnd: (sessions) => { for (const s of sessions as SessionSummary[]) totals.addSession(s); },
   });
+  if (run.nothingRead) return run.code;
   if (table && realtimeRows === 0 && liveRows === 0) ctx.out.write(table.header() + '\n');
   if (table && (realtimeRows > 0 || liveRows === 0)) ctx.out.write(table.summary(totals, slowest) + '\n');
   if (live && liveRows > 0) ctx.out.write(live.summary() + '\n');

@@ -60,6 +60,7 @@ export async function readPerSource(sources: string[], ctx: Ctx, flags: ReadFlag
       else if (e[0] === 'note') p.note?.(e[1]);
       else p.emit?.(e[1], shift);
     }
+    if (!r.log.some((e) => e[0] === 'source-error')) run.sourceRead();
     for (const [s, t] of r.timed) run.sawFrame(s, t);
     await p.onEnd(r.partial);
     shift += r.frames;
@@ -70,7 +71,7 @@ export async function readPerSource(sources: string[], ctx: Ctx, flags: ReadFlag
   const readHere = async (task: OneTask): Promise<boolean> => {
     const core = makeCore(p.name, p.opts, { emit: (x) => p.emit?.(x, shift), note: (t) => p.note?.(t), rows: p.rows });
     const frames = await readSources([task.file], {
-      stdin: ctx.io.stdin, report: run.report, onSourceError: run.onSourceError, keepTag: corePrefilter(p.name, p.opts),
+      stdin: ctx.io.stdin, report: run.report, onSourceError: run.onSourceError, onSourceRead: run.sourceRead, keepTag: corePrefilter(p.name, p.opts),
       protocol: flags.protocol, onMeta: core.meta && ((s, l, x) => core.meta!(s, l, x)),
     }, {
       frame(f) {

@@ -30,6 +30,8 @@ export interface ReadOptions {
   onSourceError?: (e: SourceError) => void;
   /** After each file is read (or failed): per-source state ends here (each source is its own session). */
   onSourceEnd?: () => void;
+  /** After each file read without a source error (a command tells "nothing could be read" from it). */
+  onSourceRead?: () => void;
 }
 
 /** A source that cannot be read at all (missing file, nothing readable in it): one line, exit 1. */
@@ -72,6 +74,7 @@ export async function readSources(specs: readonly string[], opts: ReadOptions, s
     for (const file of files) {
       try {
         await readSource(file, opts, sink, state);
+        opts.onSourceRead?.();
       } catch (e) {
         fail(e);
       }
