@@ -157,6 +157,14 @@ describe('time, width, key facts', () => {
     expect(t.stdout).toMatch(/^ +\+58\.\d{3} ↓ rate_limits\.updated/);
   });
 
+  it('tail FILE numbers frames by their place in the file, as cat and show do, not among the last N', async () => {
+    const t = await rtev(['tail', '-n', '2', '--json', SAMPLE]);
+    expect(lines(t.stdout).map((l) => JSON.parse(l).seq)).toEqual([767, 768]);
+    // A capture without times shows the number in the time column.
+    const c = await rtev(['tail', '-n', '2', fixture('spec-ga-server-events.jsonl')]);
+    expect(lines(c.stdout).map((l) => l.split(' ')[0])).toEqual(['#45', '#46']);
+  });
+
   it('gives the type column a fixed width, cutting longer names in the middle (--wide keeps them)', async () => {
     const r = await rtev(['cat', '--time', 'none', fixture('spec-ga-server-events.jsonl')]);
     const cols = lines(r.stdout).filter((l) => / \S/.test(l.slice(2 + 40))).map((l) => l.slice(2 + 40, 2 + 41));

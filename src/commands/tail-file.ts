@@ -25,19 +25,25 @@ export interface TailFileOptions extends FilterSpec {
 
 const POLL_MS = 200;
 
-/** The last N selected lines, as copies (a frame would keep its whole 1 MiB input chunk alive). */
+/** The last N selected lines, as copies (a frame would keep its whole input chunk alive), with their frame numbers. */
 class Ring {
-  private readonly items: { line: Buffer; n: number; protocol: Protocol }[] = [];
+  private readonly items: { line: Buffer; n: number; seq: number; protocol: Protocol }[] = [];
   constructor(private readonly size: number) {}
   push(f: Frame): void {
     if (this.size === 0) return;
-    this.items.push({ line: Buffer.from(f.rawBytes()), n: f.line, protocol: f.tag.variant.protocol });
+    this.items.push({ line: Buffer.from(f.rawBytes()), n: f.line, seq: f.seq, protocol: f.tag.variant.protocol });
     if (this.items.length > this.size) this.items.shift();
   }
   /** The frames again, each read as its protocol (or as `protocol`, once the whole file has decided it). */
   frames(source: string, protocol?: Protocol): Frame[] {
-    return this.items.map(({ line, n, protocol: p }) => classifyLine(source, n, line, 0, line.length, undefined, protocol ?? p))
-      .filter((f): f is Frame => f !== null && typeof f !== 'string');
+    const out: Frame[] = [];
+    for (const { line, n, seq, protocol: p } of this.items) {
+      const f = classifyLine(source, n, line, 0, line.length, undefined, protocol ?? p);
+      if (f === null || typeof f === 'string') continue;
+      f.seq = seq;
+      out.push(f);
+    }
+    return out;
   }
 }
 
@@ -49,8 +55,9 @@ export async function tailFile(path: string, o: TailFileOptions, ctx: Ctx): Prom
     width: lineWidth(ctx, o.wide), all: !!o.all, tty: ctx.io.stdoutIsTTY,
   });
   const ring = new Ring(o.lines);
+  // Frames keep their number in the file (the one `rtev show` and `cat` give), not their place among the last N.
   let seq = 0;
-  const show = (f: Frame) => { f.seq = ++seq; w.write(f); };
+  const show = (f: Frame) => w.write(f);
 
   // `--time rel` counts from the file's first event, not from the first of the last N.
   let first = NaN;
@@ -88,7 +95,10 @@ export async function tailFile(path: string, o: TailFileOptions, ctx: Ctx): Prom
       if (protocol === null) protocol = lineProtocol(buf, s, e);
       const f = classifyLine(path, n, buf, s, e, undefined, protocol ?? 'realtime');
       if (typeof f === 'string') report.add(`${path}:${n}`, f);
-      else if (f !== null && catchingUp) start(f);
+      else if (f !== null) {
+        f.seq = ++seq;
+        if (catchingUp) start(f);
+      }
       if (f !== null && typeof f !== 'string' && keep(f)) {
         if (catchingUp) ring.push(f);
         else show(f);
@@ -128,10 +138,12 @@ export async function tailFile(path: string, o: TailFileOptions, ctx: Ctx): Prom
       closeSync(fd);
       fd = openSync(path, 'r');
       offset = 0;
+      seq = 0;
       lines = splitter();
       ctx.say(`rtev: ${path} was replaced; following the new file`);
     } else if (st.size < offset) {
       offset = 0;
+      seq = 0;
       lines = splitter();
       ctx.say(`rtev: ${path} was truncated; following from its start`);
     }
