@@ -233,6 +233,26 @@ describe('record and tail against a live server', () => {
     expect(lines.map((l) => l.dir)).toEqual(['meta', 'server', 'client', 'server', 'meta']);
     expect(lines[3].text).toBe('not json');
   });
+
+  it('records what it reads back: JSON without a type as text, a recording piped in as its events', async () => {
+    const dir = tmp();
+    const file = join(dir, 'mixed.jsonl');
+    const piped = [
+      '{"ts":"2026-11-25T12:00:00.000Z","dir":"meta","rtev":{"source":"x"}}',
+      `{"ts":"2026-11-25T12:00:00.001Z","dir":"client","event":${ev('response.create')}}`,
+      '{"a":1}',
+      ev('response.done', { response: {} }),
+    ].join('\n') + '\n';
+    const r = await rtevProcess(['record', '-', '-o', file], { input: piped });
+    expect(r.code, r.stderr).toBe(0);
+    const lines = recLines(file);
+    expect(lines.slice(1, -1).map((l) => [l.dir, l.event?.type ?? l.text])).toEqual([
+      ['client', 'response.create'], ['server', '{"a":1}'], ['server', 'response.done'],
+    ]);
+    // Read back whole: two events, one text frame, nothing malformed.
+    const s = JSON.parse((await rtevProcess(['stats', '--json', file])).stdout);
+    expect([s.events, s.frames.text, s.malformed]).toEqual([2, 1, 0]);
+  });
 });
 
 describe('secrets and reconnection', () => {

@@ -372,9 +372,13 @@ export async function recordStdin(o: LiveOptions, ctx: Ctx): Promise<number> {
       if (s === e) return;
       const data = buf.subarray(s, buf[e - 1] === 0x0d ? e - 1 : e);
       protocol ??= lineProtocol(data, 0, data.length);
-      // A bare line has no direction: it takes its variant's (client event types are the client's).
       const f = classifyLine('stdin', 0, data, 0, data.length, undefined, protocol ?? 'realtime');
-      session.frame(data, false, f !== null && typeof f !== 'string' ? f.direction : 'server');
+      // A meta line of a recording piped in is not a frame; a recording line's event is recorded as the event
+      // itself, with its direction (re-timed: the time is when it arrived here).
+      if (f === null) return;
+      if (typeof f !== 'string' && f.kind === 'event' && f.isEnvelope) return session.frame(Buffer.from(f.eventBytes()), false, f.direction);
+      // A bare line has no direction: it takes its variant's (client event types are the client's).
+      session.frame(data, false, typeof f !== 'string' ? f.direction : 'server');
     },
     tooLong: (n, size) => ctx.say(`stdin:${n}: line of ${size} bytes is over the ${MAX_FRAME_BYTES / 1024 / 1024} MiB limit of a frame, skipped`),
   });

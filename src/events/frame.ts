@@ -118,6 +118,14 @@ export class Frame {
     if (hasAudio) this.esc |= AUDIO_KEY;
   }
 
+  /** Whether the event came inside an envelope (a recording line, another logger's), not as the line itself. */
+  get isEnvelope(): boolean {
+    if (this.ev !== this.buf) return true;
+    // A bare event ends the line (but for whitespace); an envelope's closing brace comes after it.
+    for (let i = this.evEnd; i < this.end; i++) if (this.buf[i] !== 0x20 && this.buf[i] !== 0x09 && this.buf[i] !== 0x0d) return true;
+    return false;
+  }
+
   /** Whether any string of the event may hold a backslash escape (true when the scanner did not say). */
   get anyEscape(): boolean {
     return this.escapes;

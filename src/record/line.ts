@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { Spans, scanObject } from '../scan/scan.js';
+import { Slot, Spans, scanObject } from '../scan/scan.js';
 
 const spans = new Spans();
 
@@ -9,14 +9,17 @@ const spans = new Spans();
  */
 export const MAX_RECORDING_LINE = 256 * 1024 * 1024;
 
-/** Whether the bytes are exactly one JSON object (structure checked by the scanner, as readers do). */
-function isJsonObject(data: Buffer): boolean {
+/**
+ * Whether the bytes are exactly one JSON object with a string `type` (structure checked by the scanner, as readers
+ * do): an event, which readers take back as one. Any other JSON (`{"a":1}`) is kept as text, which they also do.
+ */
+function isEventObject(data: Buffer): boolean {
   let s = 0, e = data.length;
   while (s < e && (data[s] === 0x20 || data[s] === 0x09 || data[s] === 0x0a || data[s] === 0x0d)) s++;
   while (e > s && (data[e - 1] === 0x20 || data[e - 1] === 0x09 || data[e - 1] === 0x0a || data[e - 1] === 0x0d)) e--;
   if (data[s] !== 0x7b) return false;
   spans.reset();
-  return scanObject(data, s, e, spans, null) === e;
+  return scanObject(data, s, e, spans, null) === e && spans.start(Slot.type) >= 0 && data[spans.start(Slot.type)] === 0x22;
 }
 
 /** The length of `JSON.stringify` of valid UTF-8 text, in bytes, without building it. */
@@ -38,8 +41,8 @@ function textAsBytes(data: Buffer, room: number): string | null {
 }
 
 /**
- * One line of the recording format (PRODUCT.md §3) for one frame: a JSON object is spliced verbatim into
- * `"event"`, other text is kept as `"text"`, binary as base64 `"binary"`. A JSON frame with raw newlines
+ * One line of the recording format (PRODUCT.md §3) for one frame: an event (a JSON object with a string `type`) is
+ * spliced verbatim into `"event"`, other text is kept as `"text"`, binary as base64 `"binary"`. A JSON frame with raw newlines
  * (pretty-printed) would break the line, so only those bytes become spaces, which JSON reads the same.
  * A text frame that is not valid UTF-8 (or whose escaped form would pass the line limit) is kept losslessly as
  * its bytes, `"binary"`, with `"text_frame"` saying why: a replay sends it back as the text frame it was.
@@ -49,7 +52,7 @@ export function recordingLine(ts: string, dir: 'server' | 'client', data: Buffer
   if (isBinary) return Buffer.from(`${head}"binary":"${data.toString('base64')}"}`);
   const asBytes = textAsBytes(data, MAX_RECORDING_LINE - head.length - 9);
   if (asBytes !== null) return Buffer.from(`${head}"binary":"${data.toString('base64')}","text_frame":"${asBytes}"}`);
-  if (isJsonObject(data)) {
+  if (isEventObject(data)) {
     let body = data;
     if (body.includes(0x0a) || body.includes(0x0d)) {
       body = Buffer.from(body);
