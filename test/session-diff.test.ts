@@ -48,6 +48,14 @@ describe('rtev session', () => {
     expect(steps[2].not_applied).toEqual([{ path: 'audio.input.transcription.model', requested: 'whisper-1', applied: null }]);
   });
 
+  it('without a session.created, a session.updated applies what it reports (not "no change")', async () => {
+    const p = file('late.jsonl', [rec(60, 'server', { type: 'session.updated', event_id: 'e2', session: { type: 'realtime', model: 'gpt-realtime' } })]);
+    const [e] = JSON.parse((await rtev(['session', '--json', p])).stdout);
+    expect(e.changes).toEqual([{ path: 'type', from: null, to: 'realtime' }, { path: 'model', from: null, to: 'gpt-realtime' }]);
+    const c = await rtev(['cat', '--time', 'none', p]);
+    expect(c.stdout.trim()).toMatch(/session\.updated +applied type="realtime", model="gpt-realtime"$/);
+  });
+
   it('maps a beta-shaped update to GA paths', async () => {
     const p = capture({ turn_detection: { type: 'server_vad', silence_duration_ms: 200 }, input_audio_transcription: { model: 'whisper-1' }, voice: 'marin', input_audio_format: 'pcm16' });
     const steps = JSON.parse((await rtev(['session', '--json', p])).stdout);

@@ -32,7 +32,8 @@ export function headline(s: Stats, p: Palette, head: (t: string) => string): str
     l.speech_stopped_to_response_created.count ? `response ${pq(l.speech_stopped_to_response_created)}` : null,
     l.tool_wait.count ? `tool wait ${pq(l.tool_wait)}` : null,
   ].filter(Boolean);
-  out.push(`${head('latency')}${lat.length ? lat.join(' · ') : p.dim('none (the capture has no timestamps)')}`);
+  const why = s.span.first === null ? 'the capture has no timestamps' : r.total === 0 ? 'no responses' : 'no response it could time';
+  out.push(`${head('latency')}${lat.length ? lat.join(' · ') : p.dim(`none (${why})`)}`);
 
   const c = s.cost_usd;
   if (c === null) out.push(`${head('cost')}${p.warn('unknown: a model without a price (pass --prices FILE)')}`);
@@ -154,8 +155,8 @@ export function statsTable(s: Stats, p: Palette): string {
     ['input end → first audio', s.latency_ms.first_audio],
     ['tool wait (per turn)', s.latency_ms.tool_wait],
   ];
-  if (lat.every(([, l]) => l.count === 0)) out.push(`${head('latency')}${p.dim('none (the capture has no timestamps)')}`);
-  else {
+  // None at all: the headline said so already.
+  if (lat.some(([, l]) => l.count > 0)) {
     out.push(`${head('latency')}${'count'.padStart(36)}${'p50'.padStart(10)}${'p90'.padStart(10)}${'max'.padStart(10)}`);
     for (const [name, l] of lat) out.push(`  ${name.padEnd(36)}${n(l.count).padStart(8)}${ms(l.p50).padStart(10)}${ms(l.p90).padStart(10)}${ms(l.max).padStart(10)}`);
   }

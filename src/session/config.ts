@@ -130,7 +130,8 @@ export function diffConfig(from: Obj, to: Obj): ConfigEntry['changes'] {
   const a = flatten(from);
   const b = flatten(to);
   const changes: ConfigEntry['changes'] = [];
-  for (const [path, v] of b) if (!sameValue(getPath(from, path).value, v)) changes.push({ path, from: getPath(from, path).value, to: v });
+  // An absent leaf is null, as for a session.update's changes.
+  for (const [path, v] of b) if (!sameValue(getPath(from, path).value, v)) changes.push({ path, from: getPath(from, path).value ?? null, to: v });
   // Leaves that went away, unless a change above already covers them (a parent set to null, or filled in).
   const covered = (path: string) => {
     for (let i = path.lastIndexOf('.'); i > 0; i = path.lastIndexOf('.', i - 1)) if (b.has(path.slice(0, i))) return true;
@@ -179,7 +180,9 @@ export class ConfigTracker {
 
   updated(seq: number, ts: string | null, session: unknown): ConfigEntry {
     const config = normalizeSession(session);
-    const changes = this.current ? diffConfig(this.current, config) : [];
+    // With no configuration known before (a capture without session.created), everything it reports is new, as
+    // for a session.update in that case: "no change" would say the opposite.
+    const changes = diffConfig(this.current ?? Object.create(null), config);
     const asked = this.pending.shift();
     const not_applied: ConfigEntry['not_applied'] = [];
     if (asked) {
