@@ -183,6 +183,11 @@ describe('record and tail against a live server', () => {
     expect(r.code).toBe(0);
     expect(Date.now() - t0).toBeLessThan(3000); // the server would go on for 4 s more
     expect(r.stdout.trimEnd().split('\n').at(-1)).toMatch(/^↓ response\.done/);
+    expect(r.stderr).toBe(''); // --no-record: nothing to say
+    // Recording: where it went, as every other end says.
+    const rec = await background(['tail', srv.url, '--exit-after', 'response.done', '--record', join(dir, 'x.jsonl'), '--time', 'none'], dir).done;
+    expect(rec.code).toBe(0);
+    expect(rec.stderr).toMatch(/^rtev: recorded \d+ frames \(.*\) in .* to .*x\.jsonl; ended after response\.done\n$/);
   });
 
   it('--timeout ends with exit 1 when nothing matched', async () => {

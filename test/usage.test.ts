@@ -16,6 +16,21 @@ describe('usage errors', () => {
     expect((await rtev(['filter', '--limit', 'x'])).stderr).toBe(`rtev: option '-n, --limit <n>' argument 'x' is invalid. expected a whole number${HELP}`);
   });
 
+  it('a --type, --exclude or --family that names nothing (it would match everything) is refused', async () => {
+    for (const [opt, v] of [['--type', ''], ['--type', ','], ['--exclude', ' '], ['--family', ',,']]) {
+      const r = await rtev(['filter', opt!, v!, '--count', SAMPLE]);
+      expect([r.code, r.stdout], `${opt} '${v}'`).toEqual([2, '']);
+      expect(r.stderr).toMatch(/^rtev: option '--\w+ <\w+>' argument '.*' is invalid\. expected a name or pattern \(rtev --help for usage\)\n$/);
+    }
+    expect((await rtev(['filter', '--type', 'response.done,', '--count', SAMPLE])).stdout).toBe('8\n');
+  });
+
+  it('filter --jobs without --count is refused (it would do nothing)', async () => {
+    const r = await rtev(['filter', '--jobs', '2', '--type', 'response.done', SAMPLE]);
+    expect(r).toMatchObject({ code: 2, stdout: '', stderr: `rtev: option '--jobs' applies with --count only: selected lines are written in order by one thread${HELP}` });
+    expect((await rtev(['filter', '--jobs', '2', '--count', '--type', 'response.done', SAMPLE])).stdout).toBe('8\n');
+  });
+
   it('conflicting options name the clash', async () => {
     const cases: [string[], string][] = [
       [['cat', '--raw', '--json', SAMPLE], "option '--raw' cannot be used with option '--json'"],

@@ -18,6 +18,10 @@ export function readingCommands(program: Command, r: Runner): void {
     .option('-j, --jobs <n>', `with --count: ${JOBS_HELP}`, jobs);
   // The display options shape cat's format only: without --pretty they would do nothing, silently.
   filter.hook('preAction', () => {
+    // Selected lines are written in order by one thread; only counting spreads files over threads.
+    if (!filter.getOptionValue('count') && givenFlag(filter, ['jobs'])) {
+      filter.error("error: option '--jobs' applies with --count only: selected lines are written in order by one thread", { code: 'rtev.uselessOption', exitCode: 2 });
+    }
     if (filter.getOptionValue('pretty')) return;
     const flag = givenFlag(filter, ['time', 'all', 'wide']);
     if (flag) filter.error(`error: option '${flag}' applies to --pretty output only: without it, filter writes the selected lines unchanged`, { code: 'rtev.uselessOption', exitCode: 2 });

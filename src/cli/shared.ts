@@ -87,15 +87,21 @@ export function port(v: string): number {
 
 export const collect = (v: string, prev: string[] | undefined) => [...(prev ?? []), v];
 
+/** Like collect, for comma-separated names: a value that names nothing (`''`, `','`) would match all, so it is refused. */
+export const collectNames = (v: string, prev: string[] | undefined) => {
+  if (!v.split(',').some((x) => x.trim())) throw new InvalidArgumentError('expected a name or pattern');
+  return collect(v, prev);
+};
+
 /**
  * The filter options of PRODUCT.md §4.3, shared by every reading command. `dirFlag`: `proxy` spells the
  * direction `--direction`, as its `--dir` names the recordings' folder.
  */
 export function withFilterOptions(cmd: Command, dirFlag = '--dir <dir>'): Command {
   return group(cmd, FILTER_GROUP, (c) => c
-    .option('--type <pattern>', 'keep these types: wire type, beta alias, variant name or glob; OUTER/INNER for the event nested in GPT-Live\'s response.event (response.event/response.completed) (repeatable, comma-separated)', collect)
-    .option('--exclude <pattern>', 'drop these types (same patterns as --type)', collect)
-    .option('--family <name>', 'keep these families (repeatable, comma-separated)', collect)
+    .option('--type <pattern>', 'keep these types: wire type, beta alias, variant name or glob; OUTER/INNER for the event nested in GPT-Live\'s response.event (response.event/response.completed) (repeatable, comma-separated)', collectNames)
+    .option('--exclude <pattern>', 'drop these types (same patterns as --type)', collectNames)
+    .option('--family <name>', 'keep these families (repeatable, comma-separated)', collectNames)
     .option(dirFlag, 'keep one direction: server or client')
     .option('--response <id>', 'keep events that name this response id')
     .option('--item <id>', 'keep events that name this item id')

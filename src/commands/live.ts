@@ -338,14 +338,18 @@ export async function runLive(source: string | undefined, o: LiveOptions, ctx: C
     summary(ctx, session, recorder, how);
     return stopped === 'SIGINT' ? EXIT.sigint : EXIT.sigterm;
   }
-  if (stopped === 'match') return EXIT.ok;
+  if (stopped === 'match') {
+    // Where the recording is, as every other end says (without one, nothing to say: scripts wait on this).
+    if (recorder) summary(ctx, session, recorder, how);
+    return EXIT.ok;
+  }
   if (stopped === 'timeout') {
     // With --exit-after, the timeout means the awaited event never came; alone, it is just how long to watch.
     if (!o.exitAfter) {
       summary(ctx, session, recorder, how);
       return EXIT.ok;
     }
-    ctx.say(`rtev: ${how}`);
+    ctx.say(`rtev: ${how}${recorder ? `; ${recorder.frames} frames recorded to ${recorder.path}` : ''}`);
     return EXIT.failure;
   }
   // A failure is one line: what happened, then where the frames that did arrive are.
