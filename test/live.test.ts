@@ -190,6 +190,13 @@ describe('record and tail against a live server', () => {
     expect(rec.stderr).toMatch(/^rtev: recorded \d+ frames \(.*\) in .* to .*x\.jsonl; ended after response\.done\n$/);
   });
 
+  it('warns of an --exit-after that names no known type (it would wait for ever), as of --type', async () => {
+    const srv = await serve({ frames: SESSION.slice(0, 1), close: 'stay' });
+    const r = await background(['tail', srv.url, '--exit-after', 'response.dne', '--timeout', '1', '--no-record'], tmp()).done;
+    expect(r.stderr.split('\n')[0]).toBe('rtev: warning: --exit-after response.dne matches no known type; did you mean response.done?');
+    expect(r.code).toBe(1);
+  });
+
   it('--timeout ends with exit 1 when nothing matched', async () => {
     const srv = await serve({ frames: SESSION.slice(0, 1), close: 'stay' });
     const r = await background(['tail', srv.url, '--exit-after', 'response.done', '--timeout', '1', '--no-record'], tmp()).done;

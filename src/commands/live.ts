@@ -220,9 +220,11 @@ function sessionInput(f: Frame): { input: AudioFormat; serverVad: boolean } {
   return { input, serverVad: td !== null };
 }
 
-/** --type/--exclude patterns that match no known type, as the reading commands warn of them (a likely typo). */
-function warnFilter(o: FilterSpec, ctx: Ctx): void {
+/** --type/--exclude/--exit-after patterns that match no known type, as the reading commands warn of them (a likely typo). */
+function warnFilter(o: FilterSpec & { exitAfter?: string }, ctx: Ctx): void {
   for (const w of filterWarnings(o)) ctx.say(escapeControls(`rtev: warning: ${w}`));
+  // An --exit-after that names no known type would wait for ever: said, as for --type.
+  if (o.exitAfter) for (const w of filterWarnings({ type: [o.exitAfter] })) ctx.say(escapeControls(`rtev: warning: ${w.replace(/^--type /, '--exit-after ')}`));
 }
 
 /** `tail` and `record` of a live WebSocket source. */
