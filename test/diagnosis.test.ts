@@ -253,6 +253,17 @@ describe('the turn model at the edges', () => {
     ]);
     const s = JSON.parse((await rtev(['stats', '--json'], { stdin: text })).stdout);
     expect([s.turns.total, s.responses.out_of_band, s.cost_usd.total]).toEqual([1, 1, 0.00112]);
+    // Without speech, the first turn starts at the first response in the conversation.
+    const quiet = await turnsOf(capture([
+      [0, 'session.created', session],
+      [100, 'response.created', resp('resp_oob', 'in_progress', { conversation_id: null })],
+      [200, 'response.done', resp('resp_oob', 'completed', { conversation_id: null })],
+      [5000, 'response.created', resp('resp_1', 'in_progress')],
+      [5500, 'response.done', resp('resp_1', 'completed')],
+    ]));
+    expect(quiet.map((t) => [t.turn, t.start, t.input, t.response_ids, t.out_of_band.map((o: any) => o.response_id)])).toEqual([
+      [1, at(5000), 'none', ['resp_1'], ['resp_oob']],
+    ]);
   });
 
   it("a capture that joined late counts a response's audio that came before the response was known", async () => {

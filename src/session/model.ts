@@ -367,7 +367,8 @@ export class SessionModel {
       t.oobOnly = true;
       return t;
     }
-    if (!cur) return this.startFromServer(f);
+    // The first response in the conversation, after out-of-band ones only: the turn they opened starts here.
+    if (!cur || (cur.oobOnly && !oob)) return this.startFromServer(f);
     // With client frames, the client's own frames decided where turns start. Server-only, a response starts a
     // turn unless one is waiting for it (speech, or a tool follow-up), or it is out of band.
     if (oob || this.hasClient || cur.pending || cur.awaitingFollowUp) return cur;
