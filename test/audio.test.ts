@@ -77,6 +77,23 @@ describe('rtev audio: files', () => {
     expect(dir).toMatchObject({ code: 1, stderr: `rtev: ${join(other, 'session.wav')} is a folder: rtev writes audio only to regular files\n` });
   });
 
+  it('joins PCM deltas that split a sample (odd lengths) back into whole samples, as one byte stream', async () => {
+    // 4,800 distinct samples, sent as deltas of 4,801, 3 and 4,796 bytes: every sample after the first cut would
+    // be made of the wrong byte pair if each delta were taken alone.
+    const samples = Array.from({ length: 4800 }, (_, i) => (i * 7) % 30000 - 15000);
+    const bytes = Buffer.from(pcm(...samples), 'base64');
+    const cuts = [0, 4801, 4804, bytes.length];
+    const src = join(tmp(), 'odd.jsonl');
+    writeFileSync(src, cuts.slice(1).map((end, k) => line(`2026-11-25T12:00:00.${String(100 + k).padStart(3, '0')}Z`, 'server', delta('resp_1', bytes.subarray(cuts[k], end).toString('base64')))).join('\n') + '\n');
+    for (const extra of [[], ['--join']]) {
+      const out = tmp();
+      const r = await rtev(['audio', src, '-o', out, ...extra]);
+      expect(r.code, r.stderr).toBe(0);
+      const w = wav(join(out, readdirSync(out)[0]!));
+      expect(w.data.equals(bytes), extra.join(' ')).toBe(true);
+    }
+  });
+
   it('a capture without audio leaves no folder behind and says so in one line, exit 1', async () => {
     const parent = tmp();
     const out = join(parent, 'new', 'deeper');

@@ -20,6 +20,27 @@ export function decodeAudio(raw: Buffer, fmt: AudioFormat): Int16Array {
   return out;
 }
 
+/**
+ * Whole samples from deltas that may split one: a server may cut its byte stream anywhere, and a PCM16 delta of an
+ * odd length would shift every later sample by a byte (noise to the end of the response). The bytes past the last
+ * whole frame (a sample in each channel) are held and put before the next delta of the same stream.
+ */
+export class WholeSamples {
+  private readonly held = new Map<string, Buffer>();
+
+  take(stream: string, raw: Buffer, fmt: AudioFormat, channels: number): Buffer {
+    const frame = (fmt.name === 'pcm16' ? 2 : 1) * Math.max(1, channels);
+    const before = this.held.get(stream);
+    const all = before ? Buffer.concat([before, raw]) : raw;
+    const rest = all.length % frame;
+    if (before) this.held.delete(stream);
+    if (rest === 0) return all;
+    if (this.held.size >= 1024) this.held.delete(this.held.keys().next().value!); // bounded: streams come and go
+    this.held.set(stream, Buffer.from(all.subarray(all.length - rest)));
+    return all.subarray(0, all.length - rest);
+  }
+}
+
 /** Samples at `from` Hz made into `to` Hz by linear interpolation (enough for speech). */
 export function resampleTo(samples: Int16Array, from: number, to: number): Int16Array {
   if (from === to || samples.length === 0) return samples;

@@ -1,5 +1,6 @@
 import { rmdirSync } from 'node:fs';
 import { AudioChunks, type Side } from '../audio/chunks.js';
+import { WholeSamples } from '../audio/decode.js';
 import { DEFAULT_MAX_MB, MAX_GAP_MS } from '../audio/limits.js';
 import { JoinedFile, PieceFiles, StereoFile, type AudioOutput, type Written } from '../audio/outputs.js';
 import { WavWriteError } from '../audio/wav-file.js';
@@ -85,6 +86,7 @@ export async function runAudio(sources: string[], o: AudioOptions, ctx: Ctx): Pr
   }) : null;
   let t0 = NaN;
   let wholeAnswers = false;
+  const whole = new WholeSamples();
 
   const run = await visitFrames(sources, ctx, o, (f) => {
     const t = f.time;
@@ -102,7 +104,8 @@ export async function runAudio(sources: string[], o: AudioOptions, ctx: Ctx): Pr
     }
     if (o.heard && c.protocol !== 'realtime') wholeAnswers = true;
     try {
-      output.add(c, Buffer.from(c.b64, 'base64'), t - t0, () => `${f.source}:${f.line}`);
+      const raw = whole.take(`${c.side}\u0000${c.piece ?? ''}`, Buffer.from(c.b64, 'base64'), c.format, c.channels);
+      output.add(c, raw, t - t0, () => `${f.source}:${f.line}`);
     } catch (e) {
       fail(e);
       return false;
