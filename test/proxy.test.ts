@@ -2,6 +2,7 @@
 // 127.0.0.1, all on port 0.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -223,6 +224,25 @@ describe('rtev proxy: fidelity', () => {
 });
 
 describe('rtev proxy: credentials', () => {
+  it("never shows a key that the upstream's status text echoes (a refused upgrade, a plain request)", async () => {
+    // An upstream that refuses everything, echoing the credential it got in its status text.
+    const upstream = createServer((req, res) => { res.writeHead(401, `Incorrect API key ${String(req.headers.authorization).slice(7)}`); res.end('{}'); });
+    upstream.on('upgrade', (req, socket) => socket.end(`HTTP/1.1 401 Incorrect API key ${String(req.headers.authorization).slice(7)}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`));
+    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', () => r()));
+    try {
+      const p = await startProxy([`ws://127.0.0.1:${(upstream.address() as { port: number }).port}`, '--no-record']);
+      await new Promise<void>((resolve) => new WebSocket(`${p.url}/v1/realtime`).on('unexpected-response', () => resolve()).on('error', () => resolve()));
+      await fetch(`${p.http}/v1/realtime/client_secrets`, { method: 'POST', headers: { authorization: `Bearer ${BROWSER_KEY}` } });
+      await fetch(`${p.http}/v1/models`);
+      const r = await stop(p);
+      expect(r.stderr).toContain('refused by the upstream: HTTP 401 Incorrect API key REDACTED');
+      expect(r.stderr).toContain('POST /v1/realtime/client_secrets → 401 Incorrect API key REDACTED');
+      for (const k of [KEY, BROWSER_KEY]) expect(r.stderr + r.stdout).not.toContain(k);
+    } finally {
+      upstream.close();
+    }
+  });
+
   it("passes the app's own Authorization unchanged; adds Bearer $OPENAI_API_KEY to a loopback upstream when the app sends none; no key is written anywhere", async () => {
     // The upstream echoes the key it got, as a real server's error message might.
     const srv = await serve({

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
-import { EndpointError, resolveEndpoint } from '../src/sources/endpoint.js';
+import { EndpointError, redactUrl, resolveEndpoint } from '../src/sources/endpoint.js';
 import { Scrubber, scrubBytes, scrubText, userInfoSecrets } from '../src/sources/secrets.js';
 import { BIN, rtevProcess, tmp, type Result } from './helpers.js';
 
@@ -58,6 +58,16 @@ describe('the scrubber', () => {
 });
 
 describe('the endpoint: where a key may go', () => {
+  it('a URL that does not parse is shown without its user info or key parameters, nor a key in its fragment', () => {
+    const cases: [string, string][] = [
+      ['wss://me:sk-proj-SECRET@api.openai.com:4433333/v1/realtime', 'wss://REDACTED@api.openai.com:4433333/v1/realtime'],
+      ['wss://h:4433333/x?client_secret=ek_SECRET&model=m', 'wss://h:4433333/x?client_secret=REDACTED&model=m'],
+      ['wss://h:4433333/x?access_token=ek_SECRET', 'wss://h:4433333/x?access_token=REDACTED'],
+      ['ws://127.0.0.1:9/x#api_key=sk-SECRET', 'ws://127.0.0.1:9/x#api_key=REDACTED'],
+    ];
+    for (const [url, shown] of cases) expect(redactUrl(url), url).toBe(shown);
+  });
+
   it('scrubs a URL password and says a key is on the command line', () => {
     const ep = resolveEndpoint({ source: `wss://user:${PASS}@gw.example.test/v1/realtime` }, {});
     expect(ep.secrets).toContain(PASS);

@@ -7,6 +7,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { EndpointError, hostCredential, redactUrl, resolveEndpoint, type Endpoint } from '../sources/endpoint.js';
+import { scrubText } from '../sources/secrets.js';
 import { connectLive } from '../sources/websocket.js';
 import type { Bridge, BridgeEnd } from './bridge.js';
 import { offeredProtocols, pairs, planRequest, shownProtocol, type HeaderList } from './headers.js';
@@ -148,7 +149,8 @@ export class ProxyServer {
           end: (e) => { sink.end(e); this.forget(n); },
         };
       },
-      refused: (status, message) => { this.obs.refused(n, path, status, message); this.forget(n); },
+      // The upstream's status text may echo a key (`401 Incorrect API key sk-…`): scrubbed, as frames are.
+      refused: (status, message) => { this.obs.refused(n, path, status, scrubText(message, plan.secrets)); this.forget(n); },
       track: (stop, bridge) => { if (this.live.has(n)) this.live.set(n, { stop, bridge }); },
     });
   }
@@ -159,7 +161,7 @@ export class ProxyServer {
     const appHeaders = pairs(req.rawHeaders);
     const plan = planRequest(appHeaders, { upstreamHost: url.hostname, env: this.cfg.env, extra: this.cfg.extra, websocket: false, query: url.search.slice(1) });
     forwardRequest(req, res, url, plan.headers, shownTarget(reqUrl), {
-      done: (r) => this.obs.request(r),
+      done: (r) => this.obs.request({ ...r, statusText: scrubText(r.statusText, plan.secrets), error: r.error === null ? null : scrubText(r.error, plan.secrets) }),
       call: (callId) => { if (!this.stopping) void this.sideband(callId, sidebandUrl(this.cfg.upstream, reqUrl, callId), appHeaders); },
       liveSession: (id) => { if (!this.stopping) void this.sideband(id, liveSidebandUrl(this.cfg.upstream, reqUrl, id), appHeaders); },
     });

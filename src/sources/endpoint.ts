@@ -35,6 +35,8 @@ export class EndpointError extends Error {}
 
 const OPENAI_HOST = 'api.openai.com';
 const SECRET_PARAMS = /^(api[-_]?key|key|token|access[-_]?token|client[-_]?secret)$/i;
+/** The same parameters in a URL's text, with what follows them up to the next parameter. */
+const SECRET_PARAMS_IN_TEXT = /([?&#](?:api[-_]?key|key|token|access[-_]?token|client[-_]?secret)=)[^&#]*/gi;
 
 export function isLoopback(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '');
@@ -51,10 +53,13 @@ export function redactUrl(url: string): string {
   try {
     u = new URL(url);
   } catch {
-    return url.replace(/([?&](?:api[-_]?key|key|token)=)[^&#]*/gi, '$1REDACTED');
+    // Not a URL (a bad port, a typo): the same parts redacted by their text, user info and key parameters.
+    return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1REDACTED@').replace(SECRET_PARAMS_IN_TEXT, '$1REDACTED');
   }
   if (u.username || u.password) { u.username = 'REDACTED'; u.password = ''; }
   for (const k of [...u.searchParams.keys()]) if (SECRET_PARAMS.test(k)) u.searchParams.set(k, 'REDACTED');
+  // A fragment is never sent, but it is shown (a WebSocket URL with one is refused, naming the URL).
+  if (u.hash) u.hash = u.hash.replace(SECRET_PARAMS_IN_TEXT, '$1REDACTED');
   return u.toString();
 }
 
